@@ -1,0 +1,188 @@
+// The one config object: read once from environment variables, *_FILE secrets and CLI flags,
+// validated, frozen. Nothing else in the program reads process.env.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { optionSpecs, type OptionKey, type OptionSpec } from './options.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  pgPoolSize: number;
+  publicUrl: string;
+  trustProxy: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimit: number;
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  sessionTtlHours: number;
+  cookieSecure: boolean;
+  loginMaxAttempts: number;
+  loginLockoutMinutes: number;
+  loginRateLimit: number;
+  invitationTtlHours: number;
+  passwordResetTtlMinutes: number;
+  tokenDefaultDays: number;
+  votingRule: VotingRule;
+  adminEmail: string;
+  metricsToken: string | undefined;
+}
+
+/** Minimum population per organisation kind for a vote; kinds not listed never vote. */
+export type VotingRule = Readonly<Record<string, number>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type ConfigSource = Record<string, string | undefined>;
+
+export function flagName(key: OptionKey): string {
+  return optionSpecs[key].env.replace(/^TOCSIN_/, '').toLowerCase().replaceAll('_', '-');
+}
+
+/**
+ * Build the config. `flags` (keys as in the option table, e.g. { port: '9000' }) win over
+ * the environment, which wins over defaults.
+ */
+export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<Record<OptionKey, string>> = {}): Config {
+  const problems: string[] = [];
+  const raw: Partial<Record<OptionKey, string>> = {};
+  for (const key of Object.keys(optionSpecs) as OptionKey[]) {
+    const spec: OptionSpec = optionSpecs[key];
+    let value = flags[key] ?? env[spec.env];
+    const fileVar = `${spec.env}_FILE`;
+    if (value === undefined && spec.secret && env[fileVar]) {
+      try {
+        value = readFileSync(env[fileVar]!, 'utf8').trim();
+      } catch (err) {
+        problems.push(`${fileVar}: cannot read ${env[fileVar]} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
+    if (value === '' ) value = undefined;
+    raw[key] = value ?? spec.default;
+  }
+
+  const get = <T>(key: OptionKey, parse: (v: string, spec: OptionSpec) => T): T | undefined => {
+    const v = raw[key];
+    if (v === undefined) return undefined;
+    try {
+      return parse(v, optionSpecs[key]);
+    } catch (err) {
+      problems.push(`${optionSpecs[key].env} (--${flagName(key)}): ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+
+  const port = get('port', parseInteger) ?? 8080;
+  const publicUrl = get('publicUrl', parseUrl) ?? `http://localhost:${port}`;
+  const cookieSecureRaw = get('cookieSecure', parseEnum) ?? 'auto';
+  const databaseUrl = get('databaseUrl', (v) => {
+    if (!/^postgres(ql)?:\/\//.test(v)) throw new Error('must start with postgres:// (unset it to use SQLite)');
+    return v;
+  });
+
+  const config: Config = {
+    port,
+    host: get('host', String) ?? 'localhost',
+    dataDir: path.resolve(get('dataDir', String) ?? './data'),
+    databaseUrl,
+    pgPoolSize: get('pgPoolSize', parseInteger) ?? 10,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    trustProxy: get('trustProxy', parseBoolean) ?? false,
+    logLevel: (get('logLevel', parseEnum) ?? 'info') as Config['logLevel'],
+    bodyLimit: get('bodyLimit', parseInteger) ?? 1_048_576,
+    smtpUrl: get('smtpUrl', (v) => {
+      if (!/^smtps?:\/\//.test(v)) throw new Error('must start with smtp:// or smtps://');
+      return v;
+    }),
+    smtpFrom: get('smtpFrom', String) ?? 'Tocsin <tocsin@localhost>',
+    sessionTtlHours: get('sessionTtlHours', parseInteger) ?? 12,
+    cookieSecure: cookieSecureRaw === 'auto' ? publicUrl.startsWith('https:') : cookieSecureRaw === 'true',
+    loginMaxAttempts: get('loginMaxAttempts', parseInteger) ?? 5,
+    loginLockoutMinutes: get('loginLockoutMinutes', parseInteger) ?? 15,
+    loginRateLimit: get('loginRateLimit', parseInteger) ?? 30,
+    invitationTtlHours: get('invitationTtlHours', parseInteger) ?? 72,
+    passwordResetTtlMinutes: get('passwordResetTtlMinutes', parseInteger) ?? 60,
+    tokenDefaultDays: get('tokenDefaultDays', parseInteger) ?? 365,
+    votingRule: get('votingRule', parseVotingRule) ?? {},
+    adminEmail: get('adminEmail', (v) => {
+      if (!/^[^\s@]+@[^\s@]+$/.test(v)) throw new Error('must be an email address');
+      return v.toLowerCase();
+    }) ?? 'operator@localhost',
+    metricsToken: get('metricsToken', String),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+/** The config as a table for `tocsin config`, secrets redacted. */
+export function describeConfig(config: Config): Array<{ key: OptionKey; env: string; value: string; secret: boolean }> {
+  return (Object.keys(optionSpecs) as OptionKey[]).map((key) => {
+    const spec: OptionSpec = optionSpecs[key];
+    const value = config[key];
+    const shown =
+      value === undefined ? '' : spec.secret ? '[redacted]' : typeof value === 'object' ? formatVotingRule(value as VotingRule) : String(value);
+    return { key, env: spec.env, value: shown, secret: Boolean(spec.secret) };
+  });
+}
+
+function readProcessEnv(): ConfigSource {
+  return process.env;
+}
+
+function parseInteger(v: string, spec: OptionSpec): number {
+  if (!/^-?\d+$/.test(v.trim())) throw new Error(`"${v}" is not a whole number`);
+  const n = Number.parseInt(v, 10);
+  if (spec.min !== undefined && n < spec.min) throw new Error(`${n} is below the minimum ${spec.min}`);
+  if (spec.max !== undefined && n > spec.max) throw new Error(`${n} is above the maximum ${spec.max}`);
+  return n;
+}
+
+function parseBoolean(v: string): boolean {
+  const s = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off'].includes(s)) return false;
+  throw new Error(`"${v}" is not true or false`);
+}
+
+function parseEnum(v: string, spec: OptionSpec): string {
+  if (!spec.values?.includes(v)) throw new Error(`"${v}" is not one of ${spec.values?.join(', ')}`);
+  return v;
+}
+
+function parseUrl(v: string): string {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new Error(`"${v}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http:// or https:// URL');
+  return url.toString();
+}
+
+function parseVotingRule(v: string): VotingRule {
+  const rule: Record<string, number> = {};
+  for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z]+):(\d+)$/.exec(part);
+    if (!m) throw new Error(`"${part}" is not kind:population (e.g. city:250000)`);
+    rule[m[1]!] = Number(m[2]);
+  }
+  return rule;
+}
+
+function formatVotingRule(rule: VotingRule): string {
+  return Object.entries(rule)
+    .map(([k, n]) => `${k}:${n}`)
+    .join(',');
+}
+
+function deepFreeze<T extends object>(o: T): Readonly<T> {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') Object.freeze(v);
+  return Object.freeze(o);
+}

@@ -1,0 +1,77 @@
+// The one error catalogue: every error a client can receive, with a stable code, an HTTP
+// status and a message a person can act on. Services throw AppError; http/ maps it once.
+// docs/ERRORS.md lists the same codes (a test keeps them in step).
+
+export const errorCatalogue = {
+  // Request shape
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid: {detail}' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON: {detail}' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the limit of {limit} bytes.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type {type} is not accepted here; send application/json.' },
+  NOT_FOUND: { status: 404, message: 'No such {what}.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'There is no {method} {url} on this hub.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: '{method} is not allowed here.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; try again in {retryAfter} seconds.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on the hub. The operator can find request {requestId} in the log.' },
+  UNAVAILABLE: { status: 503, message: 'The hub is not ready: {detail}' },
+
+  // Authentication
+  AUTH_REQUIRED: { status: 401, message: 'Sign in, or send an API token (Authorization: Bearer … or HTTP Basic).' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: 'Email or password is wrong.' },
+  AUTH_TOTP_REQUIRED: { status: 401, message: 'Enter the six-digit code from your authenticator app.' },
+  AUTH_TOTP_INVALID: { status: 401, message: 'That authenticator code is wrong or has expired.' },
+  AUTH_ACCOUNT_LOCKED: { status: 423, message: 'Too many failed sign-ins: the account is locked until {until}.' },
+  AUTH_ACCOUNT_DISABLED: { status: 403, message: 'This account is disabled; ask your organisation admin.' },
+  AUTH_TOKEN_INVALID: { status: 401, message: 'The API token is not valid.' },
+  AUTH_TOKEN_EXPIRED: { status: 401, message: 'The API token expired on {at}; create a new one.' },
+  AUTH_TOKEN_REVOKED: { status: 401, message: 'The API token was revoked on {at}.' },
+  AUTH_SESSION_EXPIRED: { status: 401, message: 'Your session has ended; sign in again.' },
+  CSRF_INVALID: { status: 403, message: 'Missing or wrong CSRF token: send the X-CSRF-Token header from GET /api/me.' },
+  TOTP_ENROLMENT_REQUIRED: { status: 403, message: 'The hub requires administrators to use an authenticator app: set it up under Account first.' },
+  TOTP_ALREADY_ENABLED: { status: 409, message: 'Two-factor sign-in is already on for this account.' },
+  TOTP_NOT_SET_UP: { status: 409, message: 'Start the authenticator set-up first.' },
+  PASSWORD_TOO_WEAK: { status: 400, message: 'Choose a password of at least {min} characters that is not a common one.' },
+  PASSWORD_WRONG: { status: 403, message: 'The current password is wrong.' },
+  LINK_INVALID: { status: 400, message: 'This link is not valid, or was already used.' },
+  LINK_EXPIRED: { status: 410, message: 'This link has expired; ask for a new one.' },
+
+  // Permissions
+  FORBIDDEN: { status: 403, message: 'You are not allowed to {action}.' },
+  SCOPE_INSUFFICIENT: { status: 403, message: 'This API token lacks the {scope} scope needed here.' },
+  OBSERVER_READ_ONLY: { status: 403, message: 'Observer organisations have read-only access.' },
+
+  // Members
+  ORG_NAME_TAKEN: { status: 409, message: 'An organisation named "{name}" already exists.' },
+  ORG_NOT_EMPTY: { status: 409, message: 'The organisation still has {count} user(s); disable or move them first.' },
+  EMAIL_TAKEN: { status: 409, message: 'An account with the email {email} already exists.' },
+  INVITATION_PENDING: { status: 409, message: 'An invitation for {email} is already waiting; revoke it or let it expire.' },
+  GROUP_NAME_TAKEN: { status: 409, message: 'A sharing group named "{name}" already exists.' },
+  ASSET_INVALID: { status: 400, message: '{kind} "{value}" is not valid: {detail}' },
+  LAST_OPERATOR: { status: 409, message: 'The hub needs at least one active operator.' },
+  LAST_ADMIN: { status: 409, message: 'The organisation needs at least one active admin.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, string | number> = {},
+    /** Extra machine-readable detail (e.g. which fields failed). */
+    readonly details?: unknown,
+  ) {
+    const entry = errorCatalogue[code];
+    super(entry.message.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`)));
+    this.name = 'AppError';
+    this.status = entry.status;
+  }
+}
+
+export function notFound(what: string): AppError {
+  return new AppError('NOT_FOUND', { what });
+}
+
+export function forbidden(action: string): AppError {
+  return new AppError('FORBIDDEN', { action });
+}

@@ -1,0 +1,29 @@
+// Schemas shared by every route file: the error body, id parameters, list envelopes.
+import { Type, type TSchema } from '@sinclair/typebox';
+
+export const ErrorSchema = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String({ description: 'stable error code, see docs/ERRORS.md' }),
+    message: Type.String(),
+    requestId: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  },
+  { $id: 'Error', title: 'Error' },
+);
+
+/** 4xx and 5xx responses all share the error body. */
+export const errorResponses = {
+  '4xx': Type.Ref('Error'),
+  '5xx': Type.Ref('Error'),
+} as const;
+
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const Timestamp = Type.String({ format: 'date-time' });
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ListOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) });
+
+export const NoContent = Type.Null({ description: 'No content' });

@@ -1,0 +1,87 @@
+// SQL for organisations and the assets they own.
+import { sql, type Kysely } from 'kysely';
+import type { Database, NewOrganisationRow, OrganisationRow, OrganisationUpdate } from '../store/schema.js';
+
+export interface OrgAssets {
+  domains: string[];
+  ipRanges: string[];
+  asns: number[];
+}
+
+export async function insertOrganisation(db: Kysely<Database>, row: NewOrganisationRow): Promise<void> {
+  await db.insertInto('organisations').values(row).execute();
+}
+
+export async function findOrganisationById(db: Kysely<Database>, id: string): Promise<OrganisationRow | undefined> {
+  return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findOrganisationByNameKey(db: Kysely<Database>, nameKey: string): Promise<OrganisationRow | undefined> {
+  return db.selectFrom('organisations').selectAll().where('name_key', '=', nameKey).executeTakeFirst();
+}
+
+export interface OrganisationFilter {
+  q?: string | undefined;
+  kind?: string | undefined;
+  region?: string | undefined;
+}
+
+export async function listOrganisations(db: Kysely<Database>, filter: OrganisationFilter): Promise<OrganisationRow[]> {
+  let query = db.selectFrom('organisations').selectAll().orderBy('name_key');
+  if (filter.kind) query = query.where('kind', '=', filter.kind);
+  if (filter.region) query = query.where('region', '=', filter.region);
+  if (filter.q) query = query.where(sql<boolean>`name_key like ${`%${escapeLike(filter.q.toLowerCase())}%`} escape '\\'`);
+  return query.execute();
+}
+
+export async function updateOrganisation(db: Kysely<Database>, id: string, update: OrganisationUpdate): Promise<void> {
+  await db.updateTable('organisations').set(update).where('id', '=', id).execute();
+}
+
+export async function deleteOrganisation(db: Kysely<Database>, id: string): Promise<void> {
+  await db.deleteFrom('organisations').where('id', '=', id).execute();
+}
+
+export async function countOrganisationUsers(db: Kysely<Database>, orgId: string): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function countUsersByOrganisation(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['org_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('org_id', 'is not', null)
+    .where('disabled_at', 'is', null)
+    .groupBy('org_id')
+    .execute();
+  return new Map(rows.map((r) => [r.org_id!, Number(r.n)]));
+}
+
+export async function loadAssets(db: Kysely<Database>, orgIds: string[]): Promise<Map<string, OrgAssets>> {
+  const result = new Map<string, OrgAssets>(orgIds.map((id) => [id, { domains: [], ipRanges: [], asns: [] }]));
+  if (orgIds.length === 0) return result;
+  const rows = await db.selectFrom('org_assets').selectAll().where('org_id', 'in', orgIds).orderBy('value').execute();
+  for (const row of rows) {
+    const assets = result.get(row.org_id)!;
+    if (row.kind === 'domain') assets.domains.push(row.value);
+    else if (row.kind === 'ip_range') assets.ipRanges.push(row.value);
+    else if (row.kind === 'asn') assets.asns.push(Number(row.value));
+  }
+  for (const a of result.values()) a.asns.sort((x, y) => x - y);
+  return result;
+}
+
+/** Replace one kind of asset wholesale (the API sends the full list). */
+export async function replaceAssets(db: Kysely<Database>, orgId: string, kind: 'domain' | 'ip_range' | 'asn', values: string[]): Promise<void> {
+  await db.deleteFrom('org_assets').where('org_id', '=', orgId).where('kind', '=', kind).execute();
+  if (values.length) await db.insertInto('org_assets').values(values.map((value) => ({ org_id: orgId, kind, value }))).execute();
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,232 @@
+// Organisations: who belongs to the hub, what they own, and whether they may vote.
+// The operator creates and removes members; an organisation's admins keep its contact
+// details and asset list current.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/audit.service.js';
+import type { VotingRule } from '../config/config.js';
+import type { AppContext } from '../context.js';
+import { AppError, forbidden, notFound } from '../errors.js';
+import type { Database, OrganisationRow } from '../store/schema.js';
+import { isOrgAdmin, requireOperator, requireOrgAdmin, requireScope, type Actor } from './actor.js';
+import { normaliseAsn, normaliseDomain, normaliseIpRange, uniqueSorted } from './assets.js';
+import {
+  countOrganisationUsers,
+  countUsersByOrganisation,
+  deleteOrganisation,
+  findOrganisationById,
+  findOrganisationByNameKey,
+  insertOrganisation,
+  listOrganisations,
+  loadAssets,
+  replaceAssets,
+  updateOrganisation,
+  type OrgAssets,
+  type OrganisationFilter,
+} from './organisations.repository.js';
+
+export const orgKinds = ['city', 'county', 'state', 'tribal', 'territorial', 'federal', 'private', 'nonprofit', 'isao'] as const;
+export type OrgKind = (typeof orgKinds)[number];
+
+export interface Contact {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface Organisation extends OrgAssets {
+  id: string;
+  name: string;
+  kind: OrgKind;
+  population: number | null;
+  region: string | null;
+  observer: boolean;
+  votingEligible: boolean;
+  contact: Contact;
+  userCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrganisationInput {
+  name: string;
+  kind: OrgKind;
+  population?: number | null;
+  region?: string | null;
+  observer?: boolean;
+  contact?: Partial<Contact>;
+  domains?: string[];
+  ipRanges?: string[];
+  asns?: Array<number | string>;
+}
+
+export type OrganisationPatch = Partial<OrganisationInput>;
+
+/** Fields an organisation's own admin may change; the rest (name, kind, population, observer) are the operator's. */
+const selfServiceFields = new Set(['contact', 'domains', 'ipRanges', 'asns', 'region']);
+
+export function isVotingEligible(rule: VotingRule, org: Pick<OrganisationRow, 'kind' | 'population' | 'observer'>): boolean {
+  if (org.observer) return false;
+  const min = rule[org.kind];
+  return min !== undefined && org.population !== null && org.population >= min;
+}
+
+export function nameKey(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+export async function createOrganisation(ctx: AppContext, actor: Actor, input: OrganisationInput): Promise<Organisation> {
+  requireOperator(actor, 'create organisations');
+  const now = ctx.now().toISOString();
+  const id = randomUUID();
+  const name = cleanName(input.name);
+  const assets = normaliseAssets(input);
+  await ctx.db.transaction().execute(async (trx) => {
+    await assertNameFree(trx, name);
+    await insertOrganisation(trx, {
+      id,
+      name,
+      name_key: nameKey(name),
+      kind: input.kind,
+      population: input.population ?? null,
+      region: cleanOptional(input.region),
+      observer: input.observer ? 1 : 0,
+      contact_name: cleanOptional(input.contact?.name),
+      contact_email: cleanOptional(input.contact?.email)?.toLowerCase() ?? null,
+      contact_phone: cleanOptional(input.contact?.phone),
+      created_at: now,
+      updated_at: now,
+    });
+    await writeAssets(trx, id, assets);
+    await recordAudit(ctx, trx, actor, { action: 'org.create', orgId: id, targetType: 'organisation', targetId: id, details: { name } });
+  });
+  return getOrganisation(ctx, actor, id);
+}
+
+export async function getOrganisation(ctx: AppContext, actor: Actor, id: string): Promise<Organisation> {
+  requireScope(actor, 'read');
+  const row = await findOrganisationById(ctx.db, id);
+  if (!row) throw notFound('organisation');
+  const [assets, counts] = await Promise.all([loadAssets(ctx.db, [id]), countUsersByOrganisation(ctx.db)]);
+  return toOrganisation(ctx.config.votingRule, row, assets.get(id)!, counts.get(id) ?? 0);
+}
+
+/** The member directory: every member may see who else belongs and how to reach them. */
+export async function listDirectory(ctx: AppContext, actor: Actor, filter: OrganisationFilter): Promise<Organisation[]> {
+  requireScope(actor, 'read');
+  const rows = await listOrganisations(ctx.db, filter);
+  const [assets, counts] = await Promise.all([loadAssets(ctx.db, rows.map((r) => r.id)), countUsersByOrganisation(ctx.db)]);
+  return rows.map((row) => toOrganisation(ctx.config.votingRule, row, assets.get(row.id)!, counts.get(row.id) ?? 0));
+}
+
+export async function updateOrganisationProfile(ctx: AppContext, actor: Actor, id: string, patch: OrganisationPatch): Promise<Organisation> {
+  requireOrgAdmin(actor, id, "change this organisation's profile");
+  if (!actor.isOperator) {
+    const denied = Object.keys(patch).filter((k) => !selfServiceFields.has(k));
+    if (denied.length) throw forbidden(`change ${denied.join(', ')} (only the hub operator can)`);
+  }
+  const assets = normaliseAssets(patch);
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await findOrganisationById(trx, id);
+    if (!row) throw notFound('organisation');
+    const update: Partial<OrganisationRow> = { updated_at: ctx.now().toISOString() };
+    if (patch.name !== undefined) {
+      const name = cleanName(patch.name);
+      if (nameKey(name) !== row.name_key) await assertNameFree(trx, name);
+      update.name = name;
+      update.name_key = nameKey(name);
+    }
+    if (patch.kind !== undefined) update.kind = patch.kind;
+    if (patch.population !== undefined) update.population = patch.population;
+    if (patch.region !== undefined) update.region = cleanOptional(patch.region);
+    if (patch.observer !== undefined) update.observer = patch.observer ? 1 : 0;
+    if (patch.contact !== undefined) {
+      if (patch.contact.name !== undefined) update.contact_name = cleanOptional(patch.contact.name);
+      if (patch.contact.email !== undefined) update.contact_email = cleanOptional(patch.contact.email)?.toLowerCase() ?? null;
+      if (patch.contact.phone !== undefined) update.contact_phone = cleanOptional(patch.contact.phone);
+    }
+    await updateOrganisation(trx, id, update);
+    await writeAssets(trx, id, assets);
+    await recordAudit(ctx, trx, actor, {
+      action: 'org.update',
+      orgId: id,
+      targetType: 'organisation',
+      targetId: id,
+      details: { fields: Object.keys(patch) },
+    });
+  });
+  return getOrganisation(ctx, actor, id);
+}
+
+export async function removeOrganisation(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  requireOperator(actor, 'delete organisations');
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await findOrganisationById(trx, id);
+    if (!row) throw notFound('organisation');
+    const users = await countOrganisationUsers(trx, id);
+    if (users > 0) throw new AppError('ORG_NOT_EMPTY', { count: users });
+    const owned = await trx.selectFrom('sharing_groups').select('id').where('owner_org_id', '=', id).execute();
+    if (owned.length) throw new AppError('VALIDATION_FAILED', { detail: `the organisation owns ${owned.length} sharing group(s); delete or hand them over first` });
+    await trx.deleteFrom('api_tokens').where('org_id', '=', id).execute();
+    await deleteOrganisation(trx, id);
+    await recordAudit(ctx, trx, actor, { action: 'org.delete', orgId: null, targetType: 'organisation', targetId: id, details: { name: row.name } });
+  });
+}
+
+export function canSeeOrgAdminData(actor: Actor, orgId: string): boolean {
+  return isOrgAdmin(actor, orgId);
+}
+
+async function assertNameFree(db: Kysely<Database>, name: string): Promise<void> {
+  if (await findOrganisationByNameKey(db, nameKey(name))) throw new AppError('ORG_NAME_TAKEN', { name });
+}
+
+function cleanName(name: string): string {
+  const cleaned = name.normalize('NFKC').trim().replace(/\s+/g, ' ');
+  if (!cleaned) throw new AppError('VALIDATION_FAILED', { detail: 'name must not be blank' });
+  return cleaned;
+}
+
+function cleanOptional(v: string | null | undefined): string | null {
+  const t = v?.trim();
+  return t ? t : null;
+}
+
+interface NormalisedAssets {
+  domains?: string[];
+  ipRanges?: string[];
+  asns?: number[];
+}
+
+function normaliseAssets(input: Partial<OrganisationInput>): NormalisedAssets {
+  const out: NormalisedAssets = {};
+  if (input.domains) out.domains = uniqueSorted(input.domains.map(normaliseDomain));
+  if (input.ipRanges) out.ipRanges = uniqueSorted(input.ipRanges.map(normaliseIpRange));
+  if (input.asns) out.asns = uniqueSorted(input.asns.map(normaliseAsn));
+  return out;
+}
+
+async function writeAssets(db: Kysely<Database>, orgId: string, assets: NormalisedAssets): Promise<void> {
+  if (assets.domains) await replaceAssets(db, orgId, 'domain', assets.domains);
+  if (assets.ipRanges) await replaceAssets(db, orgId, 'ip_range', assets.ipRanges);
+  if (assets.asns) await replaceAssets(db, orgId, 'asn', assets.asns.map(String));
+}
+
+export function toOrganisation(rule: VotingRule, row: OrganisationRow, assets: OrgAssets, userCount: number): Organisation {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind as OrgKind,
+    population: row.population === null ? null : Number(row.population),
+    region: row.region,
+    observer: row.observer === 1,
+    votingEligible: isVotingEligible(rule, row),
+    contact: { name: row.contact_name, email: row.contact_email, phone: row.contact_phone },
+    domains: assets.domains,
+    ipRanges: assets.ipRanges,
+    asns: assets.asns,
+    userCount,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,22 @@
+// Runs migrations in order. They are listed here (not read from a folder) so the built
+// program carries them; each file is frozen once released. Kysely's migrator takes a
+// lock, so several processes starting at once migrate exactly once.
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m2026112201 from './migrations/2026112201-initial.js';
+
+const migrations: Record<string, Migration> = {
+  '2026112201-initial': m2026112201,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

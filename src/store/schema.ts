@@ -1,0 +1,169 @@
+// Row types of every table, as Kysely sees them. Both dialects store the same shapes:
+// timestamps as ISO-8601 UTC text with milliseconds, booleans as 0/1 integers, JSON as text,
+// so that repository code is identical on SQLite and PostgreSQL.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  /** Lower-cased, whitespace-folded name: unique, so "Springfield" and "springfield " clash. */
+  name_key: string;
+  kind: string;
+  population: number | null;
+  region: string | null;
+  observer: number;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrgAssetsTable {
+  org_id: string;
+  /** domain | ip_range | asn */
+  kind: string;
+  value: string;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  org_id: string | null;
+  /** admin | analyst | member; null for an operator with no organisation */
+  role: string | null;
+  is_operator: number;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_enabled: number;
+  failed_logins: number;
+  locked_until: string | null;
+  last_login_at: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie value; the cookie itself is never stored */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  secret_hash: string;
+  user_id: string;
+  org_id: string | null;
+  name: string;
+  /** comma-separated subset of read,write,admin */
+  scopes: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+  revoked_at: string | null;
+}
+
+export interface TokenAddressesTable {
+  token_id: string;
+  ip: string;
+  first_seen_at: string;
+}
+
+export interface InvitationsTable {
+  id: string;
+  token_hash: string;
+  email: string;
+  org_id: string | null;
+  role: string | null;
+  is_operator: number;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SharingGroupsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  description: string | null;
+  owner_org_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SharingGroupMembersTable {
+  group_id: string;
+  org_id: string;
+  added_at: string;
+  added_by: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  action: string;
+  actor_user_id: string | null;
+  actor_token_id: string | null;
+  /** what the actor was: user, token, cli, system, anonymous */
+  actor_kind: string;
+  actor_label: string | null;
+  /** the organisation whose trail this entry belongs to (null: hub-wide) */
+  org_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON object */
+  details: string | null;
+}
+
+export interface HubSettingsTable {
+  key: string;
+  /** JSON value */
+  value: string;
+  updated_at: string;
+}
+
+export interface Database {
+  organisations: OrganisationsTable;
+  org_assets: OrgAssetsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  token_addresses: TokenAddressesTable;
+  invitations: InvitationsTable;
+  password_resets: PasswordResetsTable;
+  sharing_groups: SharingGroupsTable;
+  sharing_group_members: SharingGroupMembersTable;
+  audit_log: AuditLogTable;
+  hub_settings: HubSettingsTable;
+}
+
+export type OrganisationRow = Selectable<OrganisationsTable>;
+export type NewOrganisationRow = Insertable<OrganisationsTable>;
+export type OrganisationUpdate = Updateable<OrganisationsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
+export type SharingGroupRow = Selectable<SharingGroupsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
