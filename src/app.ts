@@ -10,7 +10,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { auditRoutes } from './audit/audit.routes.js';
 import type { Config } from './config/config.js';
@@ -21,7 +21,17 @@ import { metricsPlugin } from './http/metrics.js';
 import { ErrorSchema } from './http/schemas.js';
 import { systemRoutes } from './http/system.routes.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createBus, type EventBus } from './push/bus.js';
+import { AlertFilterSchema } from './push/filters.js';
+import type { Pump } from './push/pump.js';
+import { StreamHub } from './push/stream.js';
+import { alertsRoutes } from './push/alerts.routes.js';
+import { streamRoutes } from './push/stream.routes.js';
+import { warningsRoutes } from './warnings/warnings.routes.js';
+import { WarningSchema } from './warnings/warnings.schemas.js';
 import { authRoutes } from './orgs/auth.routes.js';
+import { groupsRoutes } from './orgs/groups.routes.js';
+import { GroupSchema } from './orgs/groups.schemas.js';
 import { membersRoutes } from './orgs/members.routes.js';
 import { InvitationSchema, OrganisationSchema, SettingsSchema, TokenSchema, UserSchema } from './orgs/orgs.schemas.js';
 import { openStore, type Store } from './store/database.js';
@@ -30,14 +40,19 @@ export interface BuildOptions {
   /** an already-open store (tests share one per file); otherwise opened from config */
   store?: Store;
   mailer?: Mailer;
+  bus?: EventBus;
   logger?: Logger;
   /** clock override for tests */
   now?: () => Date;
   /** folder of the built web app; default dist/web next to the program */
   webRoot?: string | null;
+  /** sees every route as it is added (tests use it to list the whole URL map) */
+  onRoute?: (route: RouteOptions) => void;
+  /** start the stream and outbox deliverers on ready (default true; tests of a single pump turn it off) */
+  workers?: boolean;
 }
 
-export type App = FastifyInstance & { ctx: AppContext };
+export type App = FastifyInstance & { ctx: AppContext; streams: StreamHub; pumps: Pump[] };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const defaultWebRoot = path.resolve(here, '..', here.endsWith(`${path.sep}src`) ? 'dist/web' : 'web');
@@ -62,7 +77,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgPoolSize: config.pgPoolSize }));
   const ownsStore = !options.store;
   const mailer = options.mailer ?? createMailer(config.smtpUrl, config.smtpFrom, log);
-  const ctx: AppContext = { config, db: store.db, dialect: store.dialect, mailer, log, now: options.now ?? (() => new Date()) };
+  const bus = options.bus ?? (await createBus(store.dialect === 'postgres' ? config.databaseUrl : undefined, log));
+  const ctx: AppContext = { config, db: store.db, dialect: store.dialect, mailer, bus, log, now: options.now ?? (() => new Date()) };
   let ready = true;
 
   const app = Fastify({
@@ -76,16 +92,42 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('ctx', ctx);
+  // Fastify parses text/plain by default; the API speaks JSON, so anything else is a 415.
+  app.removeContentTypeParser('text/plain');
+  // The docs are public on purpose: the API's shape is no secret, and integrators need it.
+  // Added before any plugin registers routes: onRoute hooks only see routes added after them.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
+  const { onRoute } = options;
+  if (onRoute) app.addHook('onRoute', (route) => onRoute(route as RouteOptions));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Live delivery: the SSE hub and the outbox pumps run while the app is up.
+  const streams = new StreamHub(ctx);
+  const pumps: Pump[] = options.workers === false ? [] : [];
+  if (options.workers !== false) {
+    app.addHook('onReady', async () => {
+      await streams.start();
+      for (const p of pumps) p.start();
+    });
+  }
+  app.decorate('streams', streams);
+  app.decorate('pumps', pumps);
+  app.addHook('preClose', async () => {
+    // Streams never finish on their own: end them so close() does not wait for clients.
+    await streams.stop();
+    await Promise.all(pumps.map((p) => p.stop()));
   });
   app.addHook('onClose', async () => {
     ready = false;
     mailer.close();
+    if (!options.bus) await bus.close();
     if (ownsStore) await store.close();
   });
 
-  for (const schema of [ErrorSchema, OrganisationSchema, UserSchema, InvitationSchema, TokenSchema, SettingsSchema]) app.addSchema(schema);
+  for (const schema of [ErrorSchema, OrganisationSchema, UserSchema, InvitationSchema, TokenSchema, SettingsSchema, GroupSchema, WarningSchema, AlertFilterSchema]) app.addSchema(schema);
 
   await app.register(errorsPlugin);
   await app.register(helmet, {
@@ -125,10 +167,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } });
-  // The docs are public on purpose: the API's shape is no secret, and integrators need it.
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
-  });
   await app.register(authPlugin, { ctx });
 
   await app.register(systemRoutes, { ctx, isReady: () => ready });
@@ -136,7 +174,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async (api) => {
       await api.register(authRoutes, { ctx });
       await api.register(membersRoutes, { ctx });
+      await api.register(groupsRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
+      await api.register(warningsRoutes, { ctx });
+      await api.register(alertsRoutes, { ctx });
+      await api.register(streamRoutes, { ctx, hub: streams });
     },
     { prefix: '/api' },
   );
@@ -151,11 +193,25 @@ async function registerWebApp(app: FastifyInstance, webRoot: string | null): Pro
     app.log.warn({ webRoot }, 'web app not built: run `npm run build:web`; the API still works');
     return;
   }
-  await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'], cacheControl: true, maxAge: '1h' });
-  app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
-    const url = request.url.split('?')[0]!;
-    const apiLike = /^\/(api|taxii2|healthz|readyz|metrics)(\/|$)/.test(url);
-    if (apiLike || path.extname(url)) return reply.callNotFound();
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  await app.register(async (web) => {
+    // The app's files are public (the sign-in page must load); what they show comes from the API.
+    web.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), public: true };
+    });
+    await web.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      cacheControl: false,
+      // Built assets have content hashes in their names; index.html must be revalidated so an upgrade takes effect.
+      setHeaders: (reply, file) => void reply.header('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    });
+    web.get('/*', { schema: { hide: true } }, async (request, reply) => {
+      const url = request.url.split('?')[0]!;
+      const apiLike = /^\/(api|taxii2|healthz|readyz|metrics)(\/|$)/.test(url);
+      if (apiLike || path.extname(url)) return reply.callNotFound();
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    });
   });
 }

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { Mailer } from './mail/mailer.js';
+import type { EventBus } from './push/bus.js';
 import type { DialectName } from './store/dialect.js';
 import type { Database } from './store/schema.js';
 
@@ -12,6 +13,8 @@ export interface AppContext {
   db: Kysely<Database>;
   dialect: DialectName;
   mailer: Mailer;
+  /** wakes deliverers after a commit (in memory, or LISTEN/NOTIFY on PostgreSQL) */
+  bus: EventBus;
   log: Logger;
   now(): Date;
 }

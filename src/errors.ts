@@ -46,9 +46,29 @@ export const errorCatalogue = {
   EMAIL_TAKEN: { status: 409, message: 'An account with the email {email} already exists.' },
   INVITATION_PENDING: { status: 409, message: 'An invitation for {email} is already waiting; revoke it or let it expire.' },
   GROUP_NAME_TAKEN: { status: 409, message: 'A sharing group named "{name}" already exists.' },
+  GROUP_OWNER_REQUIRED: { status: 409, message: 'The owner organisation always belongs to "{group}" and cannot be removed; delete the group instead.' },
   ASSET_INVALID: { status: 400, message: '{kind} "{value}" is not valid: {detail}' },
   LAST_OPERATOR: { status: 409, message: 'The hub needs at least one active operator.' },
   LAST_ADMIN: { status: 409, message: 'The organisation needs at least one active admin.' },
+
+  // Sharing and warnings
+  TLP_UNKNOWN: { status: 400, message: 'TLP "{tlp}" is not one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED.' },
+  RED_NEEDS_RECIPIENTS: { status: 400, message: 'TLP:RED can only go to named organisations: choose the recipients.' },
+  PUBLIC_NEEDS_CLEAR: { status: 400, message: 'Only TLP:CLEAR can be shared publicly.' },
+  AUDIENCE_EMPTY: { status: 400, message: 'Choose at least one {what} for the audience.' },
+  AUDIENCE_NOT_ALLOWED: { status: 403, message: 'You cannot share with {what}: your organisation is not a member of it.' },
+  ANONYMOUS_NEEDS_ORG: { status: 400, message: 'Anonymous sharing hides your organisation, so it needs one: operators without an organisation share as the hub.' },
+  TEXT_TOO_LARGE: { status: 413, message: 'The {what} is larger than the limit of {limit} characters.' },
+  TOO_MANY_INDICATORS: { status: 400, message: 'A warning can carry at most {limit} indicators; split it or attach a file to a report.' },
+  INDICATOR_INVALID: { status: 400, message: '{type} "{value}" is not valid.' },
+  WARNING_RETRACTED: { status: 409, message: 'The warning was retracted on {at} and can no longer change.' },
+  WARNING_NOT_YOURS: { status: 403, message: 'Only the organisation that sent a warning can change or retract it.' },
+  VERSION_CONFLICT: { status: 409, message: 'The warning changed since you loaded it (now version {version}); reload and try again.' },
+  URL_REFUSED: { status: 400, message: 'The URL {url} is refused: {reason}.' },
+  STREAM_CURSOR_EXPIRED: { status: 410, message: 'Events before {id} are no longer kept; reload the full list.' },
+
+  // Email alerts
+  ALERT_GROUP_NOT_ALLOWED: { status: 400, message: 'The alert filter names sharing group {groupId}, which {whose} organisation does not belong to: filter only by groups it is a member of.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -4,6 +4,7 @@ import pino from 'pino';
 import type { Config } from '../config/config.js';
 import type { AppContext } from '../context.js';
 import { createMailer } from '../mail/mailer.js';
+import { createBus } from '../push/bus.js';
 import { openStore, type Store } from '../store/database.js';
 
 export interface CliIO {
@@ -21,9 +22,12 @@ export async function withContext<T>(config: Config, fn: (ctx: AppContext) => Pr
   const log = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
   const store: Store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgPoolSize: 2 });
   const mailer = createMailer(config.smtpUrl, config.smtpFrom, log);
+  // On PostgreSQL a change made here wakes the running hub processes at once.
+  const bus = await createBus(store.dialect === 'postgres' ? config.databaseUrl : undefined, log);
   try {
-    return await fn({ config, db: store.db, dialect: store.dialect, mailer, log, now: () => new Date() });
+    return await fn({ config, db: store.db, dialect: store.dialect, mailer, bus, log, now: () => new Date() });
   } finally {
+    await bus.close();
     mailer.close();
     await store.close();
   }

@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import { StartupError, installShutdown, startServer } from '../server.js';
 import { StoreUnavailableError } from '../store/database.js';
 import { processIO, printResult, type CliIO } from './context.js';
+import { registerGroupCommands } from './groups.commands.js';
 import { registerMemberCommands } from './members.commands.js';
 
 /** Build the command tree. `getConfig` reads the global flags once the command line is parsed. */
@@ -80,6 +81,7 @@ export function buildCli(io: CliIO, env: Record<string, string | undefined> = pr
     });
 
   registerMemberCommands(program, io, getConfig);
+  registerGroupCommands(program, io, getConfig);
   return program;
 }
 

@@ -2,6 +2,7 @@
 // validated, frozen. Nothing else in the program reads process.env.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseCidr } from '../stix/ip.js';
 import { optionSpecs, type OptionKey, type OptionSpec } from './options.js';
 
 export interface Config {
@@ -16,6 +17,7 @@ export interface Config {
   bodyLimit: number;
   smtpUrl: string | undefined;
   smtpFrom: string;
+  mailRetryHours: number;
   sessionTtlHours: number;
   cookieSecure: boolean;
   loginMaxAttempts: number;
@@ -27,6 +29,10 @@ export interface Config {
   votingRule: VotingRule;
   adminEmail: string;
   metricsToken: string | undefined;
+  /** normalised allow-list entries: CIDRs (`10.0.0.0/8`), host names, `*.suffix` wildcards */
+  outboundAllow: readonly string[];
+  webhookTimeoutMs: number;
+  webhookRetryHours: number;
 }
 
 /** Minimum population per organisation kind for a vote; kinds not listed never vote. */
@@ -101,6 +107,7 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
       return v;
     }),
     smtpFrom: get('smtpFrom', String) ?? 'Tocsin <tocsin@localhost>',
+    mailRetryHours: get('mailRetryHours', parseInteger) ?? 24,
     sessionTtlHours: get('sessionTtlHours', parseInteger) ?? 12,
     cookieSecure: cookieSecureRaw === 'auto' ? publicUrl.startsWith('https:') : cookieSecureRaw === 'true',
     loginMaxAttempts: get('loginMaxAttempts', parseInteger) ?? 5,
@@ -115,6 +122,9 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
       return v.toLowerCase();
     }) ?? 'operator@localhost',
     metricsToken: get('metricsToken', String),
+    outboundAllow: get('outboundAllow', parseOutboundAllow) ?? [],
+    webhookTimeoutMs: get('webhookTimeoutMs', parseInteger) ?? 10_000,
+    webhookRetryHours: get('webhookRetryHours', parseInteger) ?? 24,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
@@ -126,7 +136,7 @@ export function describeConfig(config: Config): Array<{ key: OptionKey; env: str
     const spec: OptionSpec = optionSpecs[key];
     const value = config[key];
     const shown =
-      value === undefined ? '' : spec.secret ? '[redacted]' : typeof value === 'object' ? formatVotingRule(value as VotingRule) : String(value);
+      value === undefined ? '' : spec.secret ? '[redacted]' : Array.isArray(value) ? value.join(',') : typeof value === 'object' ? formatVotingRule(value as VotingRule) : String(value);
     return { key, env: spec.env, value: shown, secret: Boolean(spec.secret) };
   });
 }
@@ -174,6 +184,30 @@ function parseVotingRule(v: string): VotingRule {
     rule[m[1]!] = Number(m[2]);
   }
   return rule;
+}
+
+/**
+ * `10.0.0.0/8, 192.0.2.7, hooks.corp.example, *.corp.example` → normalised entries; a bare
+ * address becomes a /32 or /128. Anything that looks like an address must be a valid one, so
+ * a typo cannot silently become a host name that never matches.
+ */
+function parseOutboundAllow(v: string): readonly string[] {
+  const entries: string[] = [];
+  for (const part of v.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)) {
+    if (part.includes('/') || part.includes(':') || /^[\d.]+$/.test(part)) {
+      const withPrefix = part.includes('/') ? part : `${part}/${part.includes(':') ? 128 : 32}`;
+      if (!parseCidr(withPrefix)) throw new Error(`"${part}" is not a valid address or CIDR (e.g. 10.20.0.0/16)`);
+      entries.push(withPrefix);
+      continue;
+    }
+    const host = part.replace(/\.$/, '');
+    const name = host.startsWith('*.') ? host.slice(2) : host;
+    if (!/^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)(\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)*$/.test(name)) {
+      throw new Error(`"${part}" is not a CIDR, an address or a host name`);
+    }
+    entries.push(host);
+  }
+  return entries;
 }
 
 function formatVotingRule(rule: VotingRule): string {

@@ -28,6 +28,7 @@ export const optionSpecs = {
   bodyLimit: { env: 'TOCSIN_BODY_LIMIT', type: 'integer', default: '1048576', min: 1024, description: 'Largest request body accepted, in bytes.' },
   smtpUrl: { env: 'TOCSIN_SMTP_URL', type: 'string', secret: true, description: 'SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.org:587. Unset: mail is logged, not sent.' },
   smtpFrom: { env: 'TOCSIN_SMTP_FROM', type: 'string', default: 'Tocsin <tocsin@localhost>', description: 'From address of mail the hub sends.' },
+  mailRetryHours: { env: 'TOCSIN_MAIL_RETRY_HOURS', type: 'integer', default: '24', min: 1, max: 168, description: 'How long an email alert is retried (backing off from 30 s to hourly) while the SMTP server refuses it, before it is marked failed.' },
   sessionTtlHours: { env: 'TOCSIN_SESSION_TTL_HOURS', type: 'integer', default: '12', min: 1, max: 720, description: 'How long a browser session lasts.' },
   cookieSecure: { env: 'TOCSIN_COOKIE_SECURE', type: 'enum', default: 'auto', values: ['auto', 'true', 'false'], description: 'Secure flag on the session cookie; auto sets it when the public URL is https.' },
   loginMaxAttempts: { env: 'TOCSIN_LOGIN_MAX_ATTEMPTS', type: 'integer', default: '5', min: 1, max: 100, description: 'Failed sign-ins before an account is locked.' },
@@ -39,6 +40,9 @@ export const optionSpecs = {
   votingRule: { env: 'TOCSIN_VOTING_RULE', type: 'string', default: 'city:250000,county:900000', description: 'Who may vote: kind:minimum-population pairs. Observer organisations never vote.' },
   adminEmail: { env: 'TOCSIN_ADMIN_EMAIL', type: 'string', default: 'operator@localhost', description: 'Email of the operator account created on first start.' },
   metricsToken: { env: 'TOCSIN_METRICS_TOKEN', type: 'string', secret: true, description: 'Bearer token for /metrics from other machines; without it only loopback may scrape.' },
+  outboundAllow: { env: 'TOCSIN_OUTBOUND_ALLOW', type: 'string', description: 'Internal destinations outgoing calls (webhooks) may reach anyway: comma-separated CIDRs, addresses and host names (*.example.org for subdomains). Unset: only public internet addresses.' },
+  webhookTimeoutMs: { env: 'TOCSIN_WEBHOOK_TIMEOUT_MS', type: 'integer', default: '10000', min: 100, max: 120000, description: 'How long one webhook delivery attempt may take (connect, send, answer), in milliseconds.' },
+  webhookRetryHours: { env: 'TOCSIN_WEBHOOK_RETRY_HOURS', type: 'integer', default: '24', min: 24, max: 720, description: 'How long a failing webhook delivery is retried (with growing pauses, at most an hour apart) before it is marked failed.' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionKey = keyof typeof optionSpecs;

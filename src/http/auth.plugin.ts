@@ -25,6 +25,8 @@ declare module 'fastify' {
     actor: Actor | null;
     /** the session cookie value and its CSRF token, when signed in by cookie */
     session: { token: string; csrfToken: string; hash: string } | null;
+    /** the API token presented, kept so long-lived streams can re-check it */
+    tokenCredentials: { id: string; secret: string } | null;
   }
 }
 
@@ -44,8 +46,11 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
   const { ctx } = opts;
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
+  app.decorateRequest('tokenCredentials', null);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // No route matched: answer 404 ROUTE_NOT_FOUND to everyone (nothing lies behind it).
+    if (request.is404) return;
     const config = request.routeOptions.config ?? {};
     const info = requestInfo(request);
     // A public route with a header that is not ours (e.g. a Prometheus bearer token) ignores it.
@@ -59,8 +64,12 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
 
     if (credentials) {
       request.actor = await resolveToken(ctx, credentials.id, credentials.secret, info);
+      request.tokenCredentials = credentials;
       if (config.sessionOnly) throw new AppError('FORBIDDEN', { action: 'do this with an API token (sign in with a browser)' });
-      if (!safeMethods.has(request.method) && !request.actor.scopes.has('write') && !config.public) {
+      // Changing state needs write, or admin: an observer admin's token holds read+admin but
+      // never write, and must still manage its organisation (services check the exact scope).
+      const { scopes } = request.actor;
+      if (!safeMethods.has(request.method) && !scopes.has('write') && !scopes.has('admin') && !config.public) {
         throw new AppError('SCOPE_INSUFFICIENT', { scope: 'write' });
       }
       return;

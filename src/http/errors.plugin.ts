@@ -27,7 +27,11 @@ export function toAppError(err: FastifyError | Error, request: FastifyRequest): 
   const fe = err as FastifyError;
   if (fe.validation) {
     const detail = fe.validation
-      .map((v) => `${(v.instancePath || fe.validationContext || 'body').replace(/^\//, '').replaceAll('/', '.') || fe.validationContext} ${v.message}`)
+      .map((v) => {
+        const where = (v.instancePath || '').replace(/^\//, '').replaceAll('/', '.') || fe.validationContext || 'input';
+        const allowed = (v.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+        return `${where} ${v.message}${allowed ? ` (${allowed.join(', ')})` : ''}`;
+      })
       .join('; ');
     return new AppError('VALIDATION_FAILED', { detail: `${fe.validationContext ?? 'input'}: ${detail}` }, fe.validation.map((v) => ({ path: v.instancePath, message: v.message })));
   }

@@ -1,5 +1,5 @@
 // Schemas shared by every route file: the error body, id parameters, list envelopes.
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
 export const ErrorSchema = Type.Object(
   {
@@ -27,3 +27,10 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const ListOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) });
 
 export const NoContent = Type.Null({ description: 'No content' });
+
+/**
+ * A string from a fixed list, as a JSON-schema `enum` (not an anyOf of literals), so a wrong
+ * value fails with "must be equal to one of the allowed values" and the list is reported.
+ */
+export const StringEnum = <T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnsafe<T[number]> =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });

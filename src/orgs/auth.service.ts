@@ -38,7 +38,7 @@ export interface SignedIn {
   expiresAt: string;
 }
 
-function anonymousActor(info: RequestInfo, email?: string): Actor {
+export function anonymousActor(info: RequestInfo, email?: string): Actor {
   return {
     kind: 'user',
     userId: null,

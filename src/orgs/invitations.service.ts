@@ -8,7 +8,7 @@ import { AppError, notFound } from '../errors.js';
 import { escapeHtml } from '../mail/mailer.js';
 import type { InvitationRow } from '../store/schema.js';
 import { requireOperator, requireOrgAdmin, type Actor, type Role } from './actor.js';
-import { login, type RequestInfo, type SignedIn } from './auth.service.js';
+import { anonymousActor, login, type RequestInfo, type SignedIn } from './auth.service.js';
 import { findOrganisationById } from './organisations.repository.js';
 import { hashPassword, randomToken, sha256 } from './secrets.js';
 import { findUserByEmail, insertUser } from './users.repository.js';
@@ -170,7 +170,8 @@ export async function acceptInvitation(ctx: AppContext, token: string, input: { 
       created_at: now,
       updated_at: now,
     });
-    await recordAudit(ctx, trx, null, {
+    // The new user is the actor, so the entry carries their id and the address they came from.
+    await recordAudit(ctx, trx, { ...anonymousActor(info, row.email), userId }, {
       action: 'invitation.accept',
       orgId: row.org_id,
       targetType: 'user',

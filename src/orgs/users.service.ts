@@ -87,6 +87,8 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, patc
     if (!row) throw notFound('user');
     if (row.org_id) requireOrgAdmin(actor, row.org_id, 'change this user');
     else requireOperator(actor, 'change operators');
+    // An operator who also belongs to an organisation is still only the hub's to disable.
+    if (row.is_operator === 1 && patch.disabled !== undefined) requireOperator(actor, 'disable or enable a hub operator');
     if (patch.disabled !== undefined && row.id === actor.userId) throw forbidden('disable your own account');
     const now = ctx.now().toISOString();
     const update: Partial<UserRow> = { updated_at: now };

@@ -3,9 +3,11 @@
 // lock, so several processes starting at once migrate exactly once.
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m2026112201 from './migrations/2026112201-initial.js';
+import * as m2026112202 from './migrations/2026112202-warnings.js';
 
 const migrations: Record<string, Migration> = {
   '2026112201-initial': m2026112201,
+  '2026112202-warnings': m2026112202,
 };
 
 class StaticProvider implements MigrationProvider {

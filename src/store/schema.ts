@@ -143,6 +143,132 @@ export interface HubSettingsTable {
   updated_at: string;
 }
 
+export interface SharesTable {
+  id: string;
+  tlp: string;
+  /** orgs | groups | members | public */
+  audience_kind: string;
+  producer_org_id: string | null;
+  producer_user_id: string | null;
+  anonymous: number;
+  /** what recipients see instead of the producer when anonymous, e.g. "A member city in Region 3" */
+  public_label: string | null;
+  created_at: string;
+}
+
+export interface ShareAudienceTable {
+  share_id: string;
+  /** org | group */
+  kind: string;
+  ref_id: string;
+}
+
+export interface StixObjectsTable {
+  id: string;
+  type: string;
+  share_id: string;
+  created: string;
+  modified: string;
+  date_added: string;
+  /** the STIX object as JSON */
+  data: string;
+}
+
+export interface WarningsTable {
+  id: string;
+  report_id: string;
+  share_id: string;
+  kind: string;
+  severity: string;
+  title: string;
+  details: string;
+  started_at: string | null;
+  /** JSON array of strings */
+  affected_services: string;
+  /** active | retracted */
+  status: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  retracted_at: string | null;
+  retraction_reason: string | null;
+}
+
+export interface WarningIndicatorsTable {
+  warning_id: string;
+  type: string;
+  value: string;
+  stix_id: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  at: string;
+  type: string;
+  share_id: string | null;
+  subject_id: string | null;
+  data: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  org_id: string;
+  name: string;
+  url: string;
+  /** HMAC signing key: must be readable to sign, so it is not hashed; shown once at creation */
+  secret: string;
+  /** json | slack | teams */
+  format: string;
+  /** JSON AlertFilter */
+  filter: string;
+  enabled: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: string;
+  event_id: number;
+  /** pending | delivered | failed */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  duration_ms: number | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export interface AlertPrefsTable {
+  user_id: string;
+  /** immediate | hourly | none */
+  mode: string;
+  /** JSON AlertFilter */
+  filter: string;
+  last_digest_at: string | null;
+  updated_at: string;
+}
+
+export interface MailOutboxTable {
+  id: Generated<number>;
+  user_id: string;
+  event_id: number;
+  /** alert | digest */
+  kind: string;
+  /** pending | sent | failed */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   org_assets: OrgAssetsTable;
@@ -156,6 +282,16 @@ export interface Database {
   sharing_group_members: SharingGroupMembersTable;
   audit_log: AuditLogTable;
   hub_settings: HubSettingsTable;
+  shares: SharesTable;
+  share_audience: ShareAudienceTable;
+  stix_objects: StixObjectsTable;
+  warnings: WarningsTable;
+  warning_indicators: WarningIndicatorsTable;
+  events: EventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  alert_prefs: AlertPrefsTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
@@ -167,3 +303,8 @@ export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 export type SharingGroupRow = Selectable<SharingGroupsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type ShareRow = Selectable<SharesTable>;
+export type WarningRow = Selectable<WarningsTable>;
+export type EventRow = Selectable<EventsTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

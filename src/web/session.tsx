@@ -14,6 +14,8 @@ export interface Session {
   refresh(): Promise<MeResponse | null>;
   signedIn(result: SignedIn): Promise<MeResponse | null>;
   signOut(): Promise<void>;
+  /** The hub says the session is over (a request, or the live stream's end): forget it, go to sign-in. */
+  expire(message?: string): void;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -76,6 +78,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     navigate('/signin', { flash: 'You are signed out.' });
   }, []);
 
+  const expire = useCallback((message = 'Your session has ended. Sign in again.') => {
+    setCsrfToken(null);
+    setMe(null);
+    const here = window.location.pathname + window.location.search;
+    navigate(here.startsWith('/signin') ? here : `/signin?next=${encodeURIComponent(here)}`, { replace: true, flash: message });
+  }, []);
+
   useEffect(() => {
     void refresh();
   }, [refresh]);
@@ -86,20 +95,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         void refresh().then(() => navigate('/account', { replace: true, flash: error.message }));
         return;
       }
-      setCsrfToken(null);
-      setMe(null);
-      const here = window.location.pathname + window.location.search;
-      navigate(`/signin?next=${encodeURIComponent(here)}`, {
-        replace: true,
-        flash: 'Your session has ended. Sign in again.',
-      });
+      expire();
     });
     return () => onSessionProblem(null);
-  }, [refresh]);
+  }, [refresh, expire]);
 
   const value = useMemo<Session>(
-    () => ({ me, loading, loadError, refresh, signedIn, signOut }),
-    [me, loading, loadError, refresh, signedIn, signOut],
+    () => ({ me, loading, loadError, refresh, signedIn, signOut, expire }),
+    [me, loading, loadError, refresh, signedIn, signOut, expire],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
@@ -111,4 +114,12 @@ export function isOperator(me: MeResponse): boolean {
 
 export function isAdminOf(me: MeResponse, orgId: string): boolean {
   return me.user.isOperator || (me.user.orgId === orgId && me.user.role === 'admin');
+}
+
+/** May report an attack: analysts and admins of organisations that are not observers (and an operator without one). */
+export function canReport(me: MeResponse): boolean {
+  const { user, organisation } = me;
+  if (user.isOperator && user.orgId === null) return true;
+  if (!user.orgId || organisation?.observer) return false;
+  return user.role === 'admin' || user.role === 'analyst';
 }

@@ -73,21 +73,27 @@ export interface ConfirmButtonProps {
   small?: boolean;
   /** Accessible name of the first button when the visible label is not enough (table rows). */
   ariaLabel?: string;
+  /** The first button cannot be pressed yet (a required field is empty). */
+  disabled?: boolean;
 }
 
 /**
  * Asks in the page rather than with window.confirm(), which screen readers, phones and
  * automated browsers all handle badly.
  */
-export function ConfirmButton({ label, question, confirmLabel, onConfirm, danger, small, ariaLabel }: ConfirmButtonProps) {
+export function ConfirmButton({ label, question, confirmLabel, onConfirm, danger, small, ariaLabel, disabled }: ConfirmButtonProps) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const openRef = useRef<HTMLButtonElement>(null);
   const size = small ? ' button-small' : '';
 
+  const wasAsking = useRef(false);
   useEffect(() => {
+    // Focus follows the question: onto "Yes" when it opens, back to the button when cancelled.
     if (asking) confirmRef.current?.focus();
+    else if (wasAsking.current) openRef.current?.focus();
+    wasAsking.current = asking;
   }, [asking]);
 
   if (!asking) {
@@ -97,6 +103,7 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, danger
         type="button"
         className={`button ${danger ? 'button-danger-outline' : 'button-secondary'}${size}`}
         aria-label={ariaLabel}
+        disabled={disabled}
         onClick={() => setAsking(true)}
       >
         {label}

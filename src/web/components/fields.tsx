@@ -137,3 +137,38 @@ export function CheckboxField({ label, hint, className, checked, onChange, ...in
     </div>
   );
 }
+
+export type RadioFieldProps = FieldFrame &
+  Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'checked' | 'type' | 'value'> & {
+    name: string;
+    value: string;
+    checked: boolean;
+    onChange(value: string): void;
+  };
+
+/** One option of a radio group; put several in a <fieldset> whose legend asks the question. */
+export function RadioField({ label, hint, className, value, checked, onChange, ...input }: RadioFieldProps) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  return (
+    <div className={className ? `check radio ${className}` : 'check radio'}>
+      <input
+        id={id}
+        type="radio"
+        aria-describedby={hintId}
+        {...input}
+        value={value}
+        checked={checked}
+        onChange={(e) => {
+          if (e.target.checked) onChange(value);
+        }}
+      />
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -90,7 +90,7 @@ export function Layout({ me, children }: { me: MeResponse; children: ReactNode }
             aria-controls="site-nav"
             onClick={() => setMenuOpen((open) => !open)}
           >
-            {menuOpen ? 'Close menu' : 'Menu'}
+            Menu
           </button>
         </div>
         <nav id="site-nav" aria-label="Main" className={menuOpen ? 'site-nav open' : 'site-nav'}>

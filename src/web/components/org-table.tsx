@@ -42,7 +42,7 @@ export function OrgTable({ orgs, caption, showUsers }: { orgs: Org[]; caption: s
                 {formatNumber(org.population)}
               </td>
               <td data-label="Votes">
-                <VotesBadge org={org} />
+                {org.votingEligible ? <Badge tone="good">Yes</Badge> : <Badge tone="neutral">No</Badge>}
               </td>
               <td data-label="Observer">{org.observer ? <Badge tone="info">Observer</Badge> : <span className="muted">—</span>}</td>
               {showUsers ? (

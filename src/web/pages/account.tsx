@@ -56,7 +56,7 @@ export function AccountPage() {
         </dl>
       </section>
       <TwoFactor />
-      {user.mustEnrolTotp ? null : <ChangePassword />}
+      <ChangePassword />
     </Page>
   );
 }

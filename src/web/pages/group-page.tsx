@@ -38,6 +38,9 @@ export function GroupPage({ id }: { id: string }) {
       }
     >
       <Members group={data} canManage={canManage} onChange={group.reload} />
+      {!canManage && me.user.role === 'admin' && me.user.orgId && data.members.some((m) => m.orgId === me.user.orgId) ? (
+        <LeaveGroup group={data} orgId={me.user.orgId} />
+      ) : null}
       {canManage ? <RenameGroup group={data} onSaved={group.set} /> : null}
       {canManage ? <DeleteGroup group={data} /> : null}
     </Page>
@@ -96,7 +99,8 @@ function Members({ group, canManage, onChange }: { group: Group; canManage: bool
           {group.members.map((member) => (
             <li key={member.orgId}>
               <Link to={`/orgs/${member.orgId}`}>{member.name}</Link>
-              {canManage ? (
+              {member.orgId === group.ownerOrgId ? <span className="muted">Owner</span> : null}
+              {canManage && member.orgId !== group.ownerOrgId ? (
                 <ConfirmButton
                   label="Remove"
                   ariaLabel={`Remove ${member.name}`}
@@ -195,6 +199,32 @@ function DeleteGroup({ group }: { group: Group }) {
           try {
             await api.delete(`/api/groups/${seg(group.id)}`);
             navigate('/groups', { flash: `The group ${group.name} was deleted.` });
+          } catch (e) {
+            setError(errorMessage(e));
+          }
+        }}
+      />
+      <Notice error={error} />
+    </section>
+  );
+}
+
+function LeaveGroup({ group, orgId }: { group: Group; orgId: string }) {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="card" aria-labelledby="group-leave">
+      <h2 id="group-leave">Leave group</h2>
+      <p>Your organisation stops receiving what is shared with this group. Its owner can add you again.</p>
+      <ConfirmButton
+        label="Leave group"
+        question={<>Leave {group.name}?</>}
+        confirmLabel="Yes, leave"
+        danger
+        onConfirm={async () => {
+          setError(null);
+          try {
+            await api.delete(`/api/groups/${seg(group.id)}/members/${seg(orgId)}`);
+            navigate('/groups', { flash: `Your organisation left ${group.name}.` });
           } catch (e) {
             setError(errorMessage(e));
           }

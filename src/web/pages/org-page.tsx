@@ -39,8 +39,7 @@ export function OrgPage({ id }: { id: string }) {
         </p>
       }
     >
-      <OrgDetails org={data} />
-      {canAdmin ? <EditOrg org={data} fullEdit={me.user.isOperator} onSaved={org.set} /> : null}
+      <DetailsSection org={data} canEdit={canAdmin} fullEdit={me.user.isOperator} onSaved={org.set} />
       {canAdmin ? <UsersSection orgId={data.id} /> : null}
       {canAdmin ? <InvitationsSection orgId={data.id} /> : null}
       {me.user.isOperator ? <DeleteOrg org={data} /> : null}
@@ -65,8 +64,6 @@ function OrgDetails({ org }: { org: Org }) {
   const { contact } = org;
   const hasContact = contact.name || contact.email || contact.phone;
   return (
-    <section className="card" aria-labelledby="org-details">
-      <h2 id="org-details">Details</h2>
       <dl className="details">
         <div>
           <dt>Kind</dt>
@@ -137,11 +134,18 @@ function OrgDetails({ org }: { org: Org }) {
           </dd>
         </div>
       </dl>
-    </section>
   );
 }
 
-function EditOrg({ org, fullEdit, onSaved }: { org: Org; fullEdit: boolean; onSaved(org: Org): void }) {
+interface DetailsProps {
+  org: Org;
+  canEdit: boolean;
+  fullEdit: boolean;
+  onSaved(org: Org): void;
+}
+
+/** The details, replaced by the edit form while editing. */
+function DetailsSection({ org, canEdit, fullEdit, onSaved }: DetailsProps) {
   const { refresh } = useSession();
   const [draft, setDraft] = useState<OrgDraft | null>(null);
   const [busy, setBusy] = useState(false);
@@ -179,10 +183,10 @@ function EditOrg({ org, fullEdit, onSaved }: { org: Org; fullEdit: boolean; onSa
   };
 
   return (
-    <section className="card" aria-labelledby="org-edit">
+    <section className="card" aria-labelledby="org-details">
       <div className="section-head">
-        <h2 id="org-edit">Edit details</h2>
-        {draft ? null : (
+        <h2 id="org-details">{draft ? 'Edit details' : 'Details'}</h2>
+        {canEdit && !draft ? (
           <button
             type="button"
             className="button button-secondary"
@@ -193,16 +197,16 @@ function EditOrg({ org, fullEdit, onSaved }: { org: Org; fullEdit: boolean; onSa
           >
             Edit details
           </button>
-        )}
+        ) : null}
       </div>
-      {!fullEdit ? (
-        <p className="hint">
-          You can change the contact and network assets. Ask the hub operator to change the name, kind,
-          population or region.
-        </p>
-      ) : null}
       {draft ? (
         <form className="form" onSubmit={submit}>
+          {!fullEdit ? (
+            <p className="hint">
+              You can change the contact and network assets. Ask the hub operator to change the name, kind,
+              population or region.
+            </p>
+          ) : null}
           <OrgFields draft={draft} onChange={setDraft} fullEdit={fullEdit} />
           <Notice error={error} />
           <div className="form-actions">
@@ -222,7 +226,10 @@ function EditOrg({ org, fullEdit, onSaved }: { org: Org; fullEdit: boolean; onSa
           </div>
         </form>
       ) : (
-        <Notice success={saved} />
+        <>
+          <Notice success={saved} />
+          <OrgDetails org={org} />
+        </>
       )}
     </section>
   );

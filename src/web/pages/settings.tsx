@@ -9,7 +9,8 @@ import type { HubSettings } from '../types.ts';
 import { useApi } from '../use-api.ts';
 
 export function SettingsPage() {
-  const { refresh } = useSession();
+  const { refresh, me } = useSession();
+  const selfAffected = me !== null && !me.user.totpEnabled;
   const settings = useApi<HubSettings>('/api/settings');
   const [requireTotp, setRequireTotp] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -44,7 +45,11 @@ export function SettingsPage() {
           <form className="form" onSubmit={submit}>
             <CheckboxField
               label="Require two-factor sign-in for admins"
-              hint="Organisation admins and operators without an authenticator app must set one up before they can use the hub."
+              hint={
+                selfAffected
+                  ? 'Organisation admins and operators without an authenticator app must set one up before they can use the hub. That includes you: you have not set one up yet.'
+                  : 'Organisation admins and operators without an authenticator app must set one up before they can use the hub.'
+              }
               checked={requireTotp}
               onChange={setRequireTotp}
             />

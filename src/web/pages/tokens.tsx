@@ -1,6 +1,6 @@
 // API tokens: for scripts and security tools. Create one (the secret is shown once),
 // see when each was last used, and revoke.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, errorMessage, seg } from '../api.ts';
 import { Badge, ConfirmButton, CopyButton, Time } from '../components/bits.tsx';
 import { CheckboxField, TextField } from '../components/fields.tsx';
@@ -48,15 +48,15 @@ export function TokensPage() {
         </p>
       }
     >
+      <div role="status" className="live-region">
+        {created ? <NewSecret created={created} onDone={() => setCreated(null)} /> : null}
+      </div>
       <CreateTokenForm
         onCreated={(result) => {
           setCreated(result);
           tokens.reload();
         }}
       />
-      <div role="status" className="live-region">
-        {created ? <NewSecret created={created} onDone={() => setCreated(null)} /> : null}
-      </div>
       <section className="card" aria-labelledby="token-list">
         <h2 id="token-list">Your tokens</h2>
         <LoadState loading={tokens.loading && !tokens.data} error={tokens.error} what="tokens" />
@@ -226,11 +226,19 @@ function CreateTokenForm({ onCreated }: { onCreated(result: TokenCreated): void 
 }
 
 function NewSecret({ created, onDone }: { created: TokenCreated; onDone(): void }) {
+  const heading = useRef<HTMLHeadingElement>(null);
   const origin = window.location.origin;
+  // The secret appears above the form: bring it into view and put focus on it.
+  useEffect(() => {
+    heading.current?.focus();
+    heading.current?.scrollIntoView({ block: 'start' });
+  }, [created.token.id]);
   const example = `curl -H "Authorization: Bearer ${created.secret}" ${origin}/api/me`;
   return (
     <section className="callout callout-secret" aria-labelledby="new-secret">
-      <h2 id="new-secret">Token {created.token.name} created</h2>
+      <h2 id="new-secret" ref={heading} tabIndex={-1}>
+        Token {created.token.name} created
+      </h2>
       <p>
         <strong>Copy it now: it will not be shown again.</strong> Store it where the tool keeps its secrets.
       </p>
@@ -247,7 +255,7 @@ function NewSecret({ created, onDone }: { created: TokenCreated; onDone(): void 
       <p className="hint">
         Send the token in the <code>Authorization: Bearer</code> header on every request.
       </p>
-      <button type="button" className="button button-secondary" onClick={onDone}>
+      <button type="button" className="button button-secondary spaced" onClick={onDone}>
         I have copied it
       </button>
     </section>

@@ -1,0 +1,269 @@
+// What an email alert says: subject, plain-text and HTML parts of one warning alert or an
+// hourly digest. Pure functions over the event payload; everything a member typed is escaped.
+import { escapeHtml } from '../mail/mailer.js';
+import { tlpLevels, type Tlp } from '../stix/tlp.js';
+import { isKnownTld } from '../stix/tlds.js';
+import { isWarningKind, severities, warningKindLabels } from '../stix/vocab.js';
+import type { Warning } from '../warnings/warnings.view.js';
+
+export const alertEventTypes = ['warning.created', 'warning.updated', 'warning.retracted'] as const;
+export type AlertEventType = (typeof alertEventTypes)[number];
+
+/** The parts of a warning an alert shows (payloads are what the recipient may see: `full` or `others`). */
+export type AlertWarning = Pick<Warning, 'id' | 'title' | 'kind' | 'severity' | 'tlp' | 'details' | 'indicators' | 'source' | 'status' | 'retractionReason' | 'version'>;
+
+export interface AlertItem {
+  type: AlertEventType;
+  warning: AlertWarning;
+}
+
+export interface RenderOptions {
+  /** config.publicUrl, without a trailing slash */
+  publicUrl: string;
+  /** why this person gets the mail, completing "You get this email because …" */
+  reason: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** TLP 2.0 colours (FIRST): the level's colour on black, which keeps every label at or above 5.5:1 contrast. */
+export const tlpStyles: Readonly<Record<Tlp, { label: string; color: string; meaning: string }>> = {
+  clear: { label: 'TLP:CLEAR', color: '#FFFFFF', meaning: 'Disclosure is not limited.' },
+  green: { label: 'TLP:GREEN', color: '#33FF00', meaning: 'Limited disclosure: you may share this within your community, not publicly.' },
+  amber: { label: 'TLP:AMBER', color: '#FFC000', meaning: 'Limited disclosure: share only within your organisation and its clients, on a need-to-know basis.' },
+  'amber+strict': { label: 'TLP:AMBER+STRICT', color: '#FFC000', meaning: 'Limited disclosure: share only within your organisation, on a need-to-know basis.' },
+  red: { label: 'TLP:RED', color: '#FF2B2B', meaning: 'For your eyes only: no further disclosure.' },
+};
+
+/** How much of the details and indicators a mail carries; the rest is one click away. */
+export const mailLimits = { details: 4000, digestDetails: 400, indicators: 50, digestIndicators: 10, subjectTitle: 150 };
+
+/**
+ * Read an event payload as an alert, or null when it is not a warning event this renderer
+ * knows (a future event type, or a payload from an older version missing fields).
+ */
+export function toAlertItem(payload: unknown): AlertItem | null {
+  if (!isObject(payload) || !(alertEventTypes as readonly unknown[]).includes(payload.type)) return null;
+  const w = payload.warning;
+  if (!isObject(w)) return null;
+  if (typeof w.id !== 'string' || typeof w.title !== 'string' || typeof w.kind !== 'string' || typeof w.severity !== 'string') return null;
+  if (typeof w.tlp !== 'string' || !(tlpLevels as readonly string[]).includes(w.tlp)) return null;
+  const source = isObject(w.source) && typeof w.source.label === 'string' ? w.source : { label: 'A member', anonymous: true, orgId: null };
+  const indicators = Array.isArray(w.indicators)
+    ? w.indicators.filter(isObject).map((i) => ({ type: String(i.type ?? ''), value: String(i.value ?? ''), defanged: typeof i.defanged === 'string' ? i.defanged : defangText(String(i.value ?? '')) }))
+    : [];
+  return {
+    type: payload.type as AlertEventType,
+    warning: {
+      id: w.id,
+      title: w.title,
+      kind: w.kind,
+      severity: w.severity,
+      tlp: w.tlp as Tlp,
+      details: typeof w.details === 'string' ? w.details : '',
+      indicators,
+      source: source as AlertWarning['source'],
+      status: typeof w.status === 'string' ? w.status : 'active',
+      retractionReason: typeof w.retractionReason === 'string' ? w.retractionReason : null,
+      version: typeof w.version === 'number' ? w.version : 1,
+    },
+  };
+}
+
+/** `[TLP:AMBER] High: Phishing — Title`, with `Updated:` or `Retracted:` after the TLP tag. */
+export function alertSubject(item: AlertItem): string {
+  const w = item.warning;
+  const title = truncate(oneLine(defangText(w.title)), mailLimits.subjectTitle);
+  const what = `${kindLabel(w.kind)} — ${title}`;
+  const tag = `[${tlpStyles[w.tlp].label}]`;
+  if (item.type === 'warning.retracted') return `${tag} Retracted: ${what}`;
+  const rated = `${severityLabel(w.severity)}: ${what}`;
+  return item.type === 'warning.updated' ? `${tag} Updated: ${rated}` : `${tag} ${rated}`;
+}
+
+export function renderAlert(item: AlertItem, opts: RenderOptions): RenderedMail {
+  const w = item.warning;
+  const link = warningLink(opts.publicUrl, w.id);
+  const tlp = tlpStyles[w.tlp];
+  const details = truncate(defangText(w.details.trim()), mailLimits.details);
+  const shown = w.indicators.slice(0, mailLimits.indicators);
+  const more = w.indicators.length - shown.length;
+
+  const text = [
+    `${tlp.label}: ${tlp.meaning}`,
+    '',
+    ...statusLines(item).map((l) => l.text),
+    `${severityLabel(w.severity)} · ${kindLabel(w.kind)}`,
+    oneLine(defangText(w.title)),
+    `From: ${oneLine(w.source.label)}`,
+    '',
+    details || '(no details given)',
+    ...(details.length < w.details.trim().length ? ['[…] The full text is on the hub.'] : []),
+    '',
+    ...(shown.length ? [`Indicators (defanged, ${w.indicators.length}):`, ...shown.map((i) => `  ${i.type.padEnd(7)} ${oneLine(i.defanged)}`), ...(more > 0 ? [`  … and ${more} more on the hub`] : []), ''] : []),
+    `Read it on the hub: ${link}`,
+    '',
+    ...footerText(opts),
+  ].join('\n');
+
+  const html = page(
+    [
+      tlpBanner(w.tlp),
+      ...statusLines(item).map((l) => `<p style="margin:12px 0;padding:8px 12px;border-left:4px solid ${l.retracted ? '#B00020' : '#1F5FAD'};background:#F4F4F4;color:#1A1A1A">${escapeHtml(l.text)}</p>`),
+      `<p style="margin:16px 0 4px;color:#444">${escapeHtml(severityLabel(w.severity))} · ${escapeHtml(kindLabel(w.kind))}</p>`,
+      `<h1 style="margin:0 0 8px;font-size:20px;line-height:1.3;color:#1A1A1A">${escapeHtml(oneLine(defangText(w.title)))}</h1>`,
+      `<p style="margin:0 0 16px;color:#444">From: ${escapeHtml(oneLine(w.source.label))}</p>`,
+      `<div style="white-space:pre-wrap;margin:0 0 16px;color:#1A1A1A">${escapeHtml(details || '(no details given)')}${details.length < w.details.trim().length ? '<br>[…] The full text is on the hub.' : ''}</div>`,
+      shown.length ? indicatorList(shown, more) : '',
+      button(link, 'Read it on the hub'),
+    ].join('\n'),
+    opts,
+  );
+  return { subject: alertSubject(item), text, html };
+}
+
+/**
+ * One mail for many alerts, in the order given (the deliverer passes newest first). The
+ * subject carries the most restrictive TLP among them, so a mail filter keyed on it holds.
+ */
+export function renderDigest(items: readonly AlertItem[], opts: RenderOptions): RenderedMail {
+  const strictest = items.reduce<Tlp>((t, i) => (tlpLevels.indexOf(i.warning.tlp) > tlpLevels.indexOf(t) ? i.warning.tlp : t), 'clear');
+  const live = items.filter((i) => i.type !== 'warning.retracted');
+  const top = live.reduce<string | null>((s, i) => (s === null || severities.indexOf(i.warning.severity as never) > severities.indexOf(s as never) ? i.warning.severity : s), null);
+  const count = `${items.length} warning${items.length === 1 ? '' : 's'}`;
+  const subject = `[${tlpStyles[strictest].label}] Hourly digest: ${count}${top ? ` (highest: ${severityLabel(top)})` : ''}`;
+
+  const textItems = items.map((item, n) => {
+    const w = item.warning;
+    const details = truncate(oneLine(defangText(w.details)), mailLimits.digestDetails);
+    const shown = w.indicators.slice(0, mailLimits.digestIndicators);
+    return [
+      `${n + 1}. [${tlpStyles[w.tlp].label}] ${marker(item)}${severityLabel(w.severity)}: ${kindLabel(w.kind)} — ${oneLine(defangText(w.title))}`,
+      `   From: ${oneLine(w.source.label)}`,
+      ...(item.type === 'warning.retracted' ? [`   Retracted: ${oneLine(w.retractionReason ?? 'no reason given')}`] : details ? [`   ${details}`] : []),
+      ...(shown.length ? [`   Indicators (defanged): ${shown.map((i) => oneLine(i.defanged)).join(', ')}${w.indicators.length > shown.length ? `, … ${w.indicators.length - shown.length} more` : ''}`] : []),
+      `   ${warningLink(opts.publicUrl, w.id)}`,
+    ].join('\n');
+  });
+  const text = [`Hourly digest: ${count} since the last one, newest first.`, '', textItems.join('\n\n'), '', ...footerText(opts)].join('\n');
+
+  const htmlItems = items.map((item) => {
+    const w = item.warning;
+    const details = truncate(oneLine(defangText(w.details)), mailLimits.digestDetails);
+    const shown = w.indicators.slice(0, mailLimits.digestIndicators);
+    const retracted = item.type === 'warning.retracted';
+    return [
+      `<div style="margin:0 0 20px;padding:0 0 16px;border-bottom:1px solid #DDD">`,
+      `<p style="margin:0 0 6px">${tlpLabel(w.tlp)}${marker(item) ? ` <strong style="color:${retracted ? '#B00020' : '#1F5FAD'}">${escapeHtml(marker(item).replace(/: $/, ''))}</strong>` : ''} <span style="color:#444">${escapeHtml(severityLabel(w.severity))} · ${escapeHtml(kindLabel(w.kind))}</span></p>`,
+      `<h2 style="margin:0 0 4px;font-size:17px;line-height:1.3"><a href="${escapeHtml(warningLink(opts.publicUrl, w.id))}" style="color:#1F5FAD">${retracted ? '<s>' : ''}${escapeHtml(oneLine(defangText(w.title)))}${retracted ? '</s>' : ''}</a></h2>`,
+      `<p style="margin:0 0 6px;color:#444">From: ${escapeHtml(oneLine(w.source.label))}</p>`,
+      retracted
+        ? `<p style="margin:0;color:#B00020">Retracted: ${escapeHtml(oneLine(w.retractionReason ?? 'no reason given'))}</p>`
+        : details
+          ? `<p style="margin:0;color:#1A1A1A">${escapeHtml(details)}</p>`
+          : '',
+      shown.length
+        ? `<p style="margin:6px 0 0;font-family:Consolas,Menlo,monospace;font-size:13px;color:#1A1A1A">${shown.map((i) => escapeHtml(oneLine(i.defanged))).join(', ')}${w.indicators.length > shown.length ? ` … ${w.indicators.length - shown.length} more` : ''}</p>`
+        : '',
+      `</div>`,
+    ].join('\n');
+  });
+  const html = page([tlpBanner(strictest), `<h1 style="margin:16px 0;font-size:20px;color:#1A1A1A">Hourly digest: ${escapeHtml(count)}</h1>`, ...htmlItems].join('\n'), opts);
+  return { subject, text, html };
+}
+
+export function warningLink(publicUrl: string, warningId: string): string {
+  return `${publicUrl}/warnings/${encodeURIComponent(warningId)}`;
+}
+
+/**
+ * Neutralise links in free text (titles, details) so a mail client does not make them
+ * clickable: `https://evil.example/x` → `hxxps://evil[.]example/x`, `evil.example` →
+ * `evil[.]example` (only names ending in a real top-level domain, so `report.pdf` stays).
+ */
+export function defangText(text: string): string {
+  return text.replace(/\b(https?|ftps?):\/\/([^\s/?#<>"']*)|\b((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59}))\b/gi, (match, scheme?: string, authority?: string, host?: string, tld?: string) => {
+    if (scheme !== undefined) {
+      const s = scheme.toLowerCase();
+      const safe = s.startsWith('http') ? `hxxp${s.slice(4)}` : `fxp${s.slice(3)}`;
+      return `${safe}://${(authority ?? '').replaceAll('.', '[.]')}`;
+    }
+    return host && tld && isKnownTld(tld) ? host.replaceAll('.', '[.]') : match;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+
+function statusLines(item: AlertItem): Array<{ text: string; retracted: boolean }> {
+  const w = item.warning;
+  if (item.type === 'warning.retracted') return [{ text: `RETRACTED by the sender: ${oneLine(w.retractionReason ?? 'no reason given')}`, retracted: true }];
+  if (item.type === 'warning.updated') return [{ text: `UPDATED: this is version ${w.version} of a warning you received before.`, retracted: false }];
+  return [];
+}
+
+function marker(item: AlertItem): string {
+  return item.type === 'warning.retracted' ? 'Retracted: ' : item.type === 'warning.updated' ? 'Updated: ' : '';
+}
+
+function footerText(opts: RenderOptions): string[] {
+  return ['--', `You get this email because ${opts.reason}.`, `Change which alerts you get, or turn them off: ${opts.publicUrl}/account`];
+}
+
+function page(body: string, opts: RenderOptions): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>',
+    '<body style="margin:0;padding:0;background:#FFFFFF">',
+    '<div style="max-width:640px;margin:0 auto;padding:16px;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1A1A1A">',
+    body,
+    `<hr style="border:none;border-top:1px solid #DDD;margin:24px 0 12px">`,
+    `<p style="margin:0 0 4px;font-size:13px;color:#444">You get this email because ${escapeHtml(opts.reason)}.</p>`,
+    `<p style="margin:0;font-size:13px;color:#444"><a href="${escapeHtml(`${opts.publicUrl}/account`)}" style="color:#1F5FAD">Change which alerts you get, or turn them off</a></p>`,
+    '</div></body></html>',
+  ].join('\n');
+}
+
+function tlpLabel(tlp: Tlp): string {
+  const s = tlpStyles[tlp];
+  return `<span style="display:inline-block;background:#000000;color:${s.color};font-family:Consolas,Menlo,monospace;font-weight:bold;padding:2px 8px;border-radius:3px">${escapeHtml(s.label)}</span>`;
+}
+
+function tlpBanner(tlp: Tlp): string {
+  return `<p style="margin:0;padding:8px 12px;background:#000000;color:#FFFFFF">${tlpLabel(tlp)} <span style="color:#FFFFFF">${escapeHtml(tlpStyles[tlp].meaning)}</span></p>`;
+}
+
+function indicatorList(shown: AlertWarning['indicators'], more: number): string {
+  const rows = shown.map((i) => `<li><span style="color:#444">${escapeHtml(i.type)}</span> <code style="font-family:Consolas,Menlo,monospace">${escapeHtml(oneLine(i.defanged))}</code></li>`);
+  if (more > 0) rows.push(`<li>… and ${more} more on the hub</li>`);
+  return `<p style="margin:0 0 4px;font-weight:bold">Indicators (defanged)</p>\n<ul style="margin:0 0 16px;padding-left:20px">${rows.join('')}</ul>`;
+}
+
+function button(href: string, label: string): string {
+  return `<p style="margin:16px 0"><a href="${escapeHtml(href)}" style="display:inline-block;background:#1F5FAD;color:#FFFFFF;padding:10px 16px;border-radius:4px;text-decoration:none;font-weight:bold">${escapeHtml(label)}</a></p>`;
+}
+
+function kindLabel(kind: string): string {
+  return isWarningKind(kind) ? warningKindLabels[kind] : oneLine(kind);
+}
+
+function severityLabel(severity: string): string {
+  const s = oneLine(severity);
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Control characters and line breaks out, whitespace folded: for subjects and one-line fields. */
+function oneLine(s: string): string {
+  return s.replace(/[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]+/gu, ' ').replace(/\s+/g, ' ').trim();
+}
+
+function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,162 @@
+// What a webhook receiver gets in the body: the event as JSON, a Slack message, or a Microsoft
+// Teams MessageCard. Pure functions over the payload the policy already chose for the reader.
+import { isWarningKind, warningKindLabels } from '../stix/vocab.js';
+
+export const webhookFormats = ['json', 'slack', 'teams'] as const;
+export type WebhookFormat = (typeof webhookFormats)[number];
+
+/** One event as it leaves the hub; `data` is what this reader may see (payloadFor). */
+export interface OutgoingEvent {
+  /** the event id (0 for a test ping, which is never stored) */
+  id: number;
+  type: string;
+  occurredAt: string;
+  /** what the event is about, e.g. the warning id */
+  subjectId: string | null;
+  data: unknown;
+}
+
+/** The fields of a warning a chat message shows; read defensively from the event data. */
+interface WarningSummary {
+  id: string;
+  title: string;
+  severity: string;
+  tlp: string;
+  kind: string;
+  source: string;
+  retractionReason: string | null;
+}
+
+const severityColours: Readonly<Record<string, string>> = {
+  low: '2E7D32',
+  medium: 'F2C811',
+  high: 'F7630C',
+  critical: 'C50F1F',
+};
+
+const eventLabels: Readonly<Record<string, string>> = {
+  'warning.created': 'New warning',
+  'warning.updated': 'Warning updated',
+  'warning.retracted': 'Warning retracted',
+  ping: 'Test message',
+};
+
+export function buildBody(format: WebhookFormat, event: OutgoingEvent, publicUrl: string): Record<string, unknown> {
+  switch (format) {
+    case 'json':
+      return { id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data };
+    case 'slack':
+      return slackBody(event, publicUrl);
+    case 'teams':
+      return teamsBody(event, publicUrl);
+  }
+}
+
+export function tlpLabel(tlp: string): string {
+  return `TLP:${tlp.toUpperCase()}`;
+}
+
+function warningOf(event: OutgoingEvent): WarningSummary | null {
+  const w = (event.data as { warning?: Record<string, unknown> } | null)?.warning;
+  if (!w || typeof w !== 'object' || typeof w.title !== 'string') return null;
+  const str = (v: unknown, fallback: string) => (typeof v === 'string' && v ? v : fallback);
+  const source = w.source as { label?: unknown } | undefined;
+  return {
+    id: str(w.id, event.subjectId ?? ''),
+    title: w.title,
+    severity: str(w.severity, 'unknown'),
+    tlp: str(w.tlp, 'clear'),
+    kind: str(w.kind, 'other'),
+    source: str(source?.label, 'A member'),
+    retractionReason: typeof w.retractionReason === 'string' ? w.retractionReason : null,
+  };
+}
+
+function kindLabel(kind: string): string {
+  return isWarningKind(kind) ? warningKindLabels[kind] : kind;
+}
+
+function labelOf(event: OutgoingEvent): string {
+  return eventLabels[event.type] ?? `Tocsin event ${event.type}`;
+}
+
+function linkFor(publicUrl: string, w: WarningSummary | null): string {
+  return w?.id ? `${publicUrl}/warnings/${encodeURIComponent(w.id)}` : publicUrl;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Slack mrkdwn treats &, < and > as markup (links, mentions): escape what members typed. */
+function slackEscape(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** Teams markdown: keep member text from becoming links, emphasis or HTML. */
+function teamsEscape(text: string): string {
+  return text.replace(/[\\`*_[\]()<>#]/g, (c) => `\\${c}`);
+}
+
+function slackBody(event: OutgoingEvent, publicUrl: string): Record<string, unknown> {
+  const w = warningOf(event);
+  const label = labelOf(event);
+  const link = linkFor(publicUrl, w);
+  if (!w) {
+    const text = event.type === 'ping' ? 'Test message from Tocsin: this webhook is set up correctly.' : `${label} on Tocsin: ${link}`;
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: slackEscape(text) } }] };
+  }
+  const tlp = tlpLabel(w.tlp);
+  const severity = w.severity.toUpperCase();
+  const blocks: Array<Record<string, unknown>> = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(`${label}: ${w.title}`, 150), emoji: false } },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Severity*\n${slackEscape(severity)}` },
+        { type: 'mrkdwn', text: `*TLP*\n${slackEscape(tlp)}` },
+        { type: 'mrkdwn', text: `*Kind*\n${slackEscape(kindLabel(w.kind))}` },
+        { type: 'mrkdwn', text: `*Source*\n${slackEscape(w.source)}` },
+      ],
+    },
+  ];
+  if (event.type === 'warning.retracted' && w.retractionReason) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Reason for retraction*\n${slackEscape(truncate(w.retractionReason, 2000))}` } });
+  }
+  blocks.push(
+    { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Tocsin' }, url: link }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `${slackEscape(tlp)}: share only as the marking allows. <${link}|${slackEscape(link)}>` }] },
+  );
+  // `text` is the notification and screen-reader fallback; Slack shows `blocks` in the channel.
+  return { text: `${label} [${severity}] ${slackEscape(w.title)} (${tlp}) ${link}`, blocks };
+}
+
+function teamsBody(event: OutgoingEvent, publicUrl: string): Record<string, unknown> {
+  const w = warningOf(event);
+  const label = labelOf(event);
+  const link = linkFor(publicUrl, w);
+  const action = { '@type': 'OpenUri', name: 'Open in Tocsin', targets: [{ os: 'default', uri: link }] };
+  if (!w) {
+    const text = event.type === 'ping' ? 'Test message from Tocsin: this webhook is set up correctly.' : `${label} on Tocsin.`;
+    return { '@type': 'MessageCard', '@context': 'https://schema.org/extensions', summary: label, title: label, text, themeColor: '0078D7', potentialAction: [action] };
+  }
+  const tlp = tlpLabel(w.tlp);
+  const title = truncate(`${label}: ${w.title}`, 250);
+  const facts = [
+    { name: 'Severity', value: w.severity.toUpperCase() },
+    { name: 'TLP', value: tlp },
+    { name: 'Kind', value: teamsEscape(kindLabel(w.kind)) },
+    { name: 'Source', value: teamsEscape(w.source) },
+  ];
+  if (event.type === 'warning.retracted' && w.retractionReason) facts.push({ name: 'Reason for retraction', value: teamsEscape(truncate(w.retractionReason, 2000)) });
+  return {
+    '@type': 'MessageCard',
+    '@context': 'https://schema.org/extensions',
+    summary: truncate(`${label}: ${w.title}`, 250),
+    title,
+    text: `**${w.severity.toUpperCase()}** ${teamsEscape(kindLabel(w.kind))} reported by ${teamsEscape(w.source)}. ${tlp}: share only as the marking allows.`,
+    themeColor: event.type === 'warning.retracted' ? '8A8886' : (severityColours[w.severity] ?? '0078D7'),
+    sections: [{ facts }],
+    potentialAction: [action],
+  };
+}

@@ -1,0 +1,97 @@
+// TypeBox schemas of the webhooks API: what goes in, and exactly what may come out (the signing
+// secret only in the two answers that hand it over).
+import { Type } from '@sinclair/typebox';
+import { Nullable, StringEnum, Timestamp } from '../http/schemas.js';
+import type { AlertFilter } from './filters.js';
+import { webhookFormats } from './webhooks.formats.js';
+import { deliveryStatuses, webhookNameMaxLength, webhookUrlMaxLength } from './webhooks.service.js';
+
+// The shared AlertFilter (push/filters.ts) is registered once in app.ts; email alerts use it too.
+const Filter = Type.Unsafe<AlertFilter>(Type.Ref('AlertFilter'));
+
+const Format = StringEnum(webhookFormats, { description: 'json: the event as JSON; slack: a Slack message (incoming webhook); teams: a Microsoft Teams MessageCard' });
+const Name = Type.String({ minLength: 1, maxLength: webhookNameMaxLength });
+const Url = Type.String({ minLength: 1, maxLength: webhookUrlMaxLength, description: 'http(s) URL of the receiver; internal addresses are refused unless the operator allows them' });
+
+export const WebhookSchema = Type.Object(
+  {
+    id: Type.String(),
+    orgId: Type.String(),
+    name: Type.String(),
+    url: Type.String(),
+    format: Format,
+    filter: Filter,
+    enabled: Type.Boolean(),
+    secretHint: Type.String({ description: 'the end of the signing secret, to tell which one a receiver holds' }),
+    createdBy: Nullable(Type.String()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'Webhook' },
+);
+
+export const WebhookCreateSchema = Type.Object(
+  {
+    name: Name,
+    url: Url,
+    format: Format,
+    filter: Type.Optional(Filter),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+  },
+  { additionalProperties: false },
+);
+
+export const WebhookPatchSchema = Type.Object(
+  {
+    name: Type.Optional(Name),
+    url: Type.Optional(Url),
+    format: Type.Optional(Format),
+    filter: Type.Optional(Filter),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const Secret = Type.String({ description: 'whsec_…: the HMAC-SHA256 key for Tocsin-Signature. Shown once; store it in the receiver now.' });
+
+export const WebhookCreatedSchema = Type.Object({ webhook: WebhookSchema, secret: Secret }, { title: 'WebhookCreated' });
+
+export const WebhookSecretSchema = Type.Object({ secret: Secret });
+
+export const WebhookTestResultSchema = Type.Object(
+  {
+    delivered: Type.Boolean({ description: 'the receiver answered 2xx' }),
+    status: Nullable(Type.Integer({ description: 'HTTP status of the answer' })),
+    error: Nullable(Type.String()),
+    durationMs: Type.Integer(),
+  },
+  { title: 'WebhookTestResult' },
+);
+
+export const DeliveryQuerySchema = Type.Object(
+  {
+    status: Type.Optional(StringEnum(deliveryStatuses)),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    before: Type.Optional(Type.Integer({ minimum: 1, description: 'nextBefore of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+
+export const DeliverySchema = Type.Object(
+  {
+    id: Type.Integer(),
+    eventId: Type.Integer(),
+    eventType: Nullable(Type.String()),
+    status: StringEnum(deliveryStatuses),
+    attempts: Type.Integer(),
+    lastStatus: Nullable(Type.Integer({ description: 'HTTP status of the last answer' })),
+    lastError: Nullable(Type.String()),
+    durationMs: Nullable(Type.Integer({ description: 'how long the last attempt took' })),
+    createdAt: Timestamp,
+    deliveredAt: Nullable(Timestamp),
+    nextAttemptAt: Nullable(Timestamp),
+  },
+  { title: 'WebhookDelivery' },
+);
+
+export const DeliveryPageSchema = Type.Object({ items: Type.Array(DeliverySchema), nextBefore: Nullable(Type.Integer()) });

@@ -1,0 +1,142 @@
+// The one sharing policy: who may read a shared object (TLP 2.0 + audience), who is pushed
+// a warning, and who may share what. Every read path — REST, SSE, webhooks, email, counts,
+// and later TAXII, exports and reports — uses these functions or the SQL filter below,
+// which encode the same rule (a property test keeps the two in step).
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type { Actor } from '../orgs/actor.js';
+import type { Database } from '../store/schema.js';
+import type { Tlp } from '../stix/tlp.js';
+
+export const audienceKinds = ['orgs', 'groups', 'members', 'public'] as const;
+export type AudienceKind = (typeof audienceKinds)[number];
+
+/** Who is reading, with the group memberships the rule needs. */
+export interface Reader {
+  /** null: anonymous (public views) or an operator without an organisation */
+  orgId: string | null;
+  groupIds: ReadonlySet<string>;
+  /** signed-in hub operator: reads what is shared with all members */
+  isOperator: boolean;
+  anonymous: boolean;
+}
+
+/** The sharing envelope of an object. */
+export interface ShareRule {
+  tlp: Tlp;
+  audienceKind: AudienceKind;
+  producerOrgId: string | null;
+  audienceOrgIds: readonly string[];
+  audienceGroupIds: readonly string[];
+}
+
+export const anonymousReader: Reader = { orgId: null, groupIds: new Set(), isOperator: false, anonymous: true };
+
+/** Is the reader inside the audience the producer chose (the producer's own org always is)? */
+export function isRecipient(reader: Reader, share: ShareRule): boolean {
+  if (reader.anonymous) return share.audienceKind === 'public';
+  if (reader.orgId !== null && reader.orgId === share.producerOrgId) return true;
+  switch (share.audienceKind) {
+    case 'public':
+    case 'members':
+      return reader.orgId !== null || reader.isOperator;
+    case 'orgs':
+      return reader.orgId !== null && share.audienceOrgIds.includes(reader.orgId);
+    case 'groups':
+      return share.audienceGroupIds.some((g) => reader.groupIds.has(g));
+  }
+}
+
+/**
+ * May the reader see the object at all (content, title, or that it exists)?
+ * TLP:CLEAR may be disclosed to anyone; everything else only inside its audience.
+ */
+export function canRead(reader: Reader, share: ShareRule): boolean {
+  return share.tlp === 'clear' || isRecipient(reader, share);
+}
+
+/**
+ * The same rule as canRead, as a SQL condition on a `shares` row aliased `alias`.
+ * Use it in every query that returns shared objects or counts them.
+ */
+export function visibleTo(reader: Reader, alias = 'shares') {
+  return (eb: ExpressionBuilder<any, any>): Expression<SqlBool> => {
+    const col = (c: string) => eb.ref(`${alias}.${c}`);
+    const clear = eb(col('tlp'), '=', 'clear');
+    if (reader.anonymous) return eb.or([clear, eb(col('audience_kind'), '=', 'public')]);
+    const ors: Expression<SqlBool>[] = [clear];
+    if (reader.orgId !== null || reader.isOperator) ors.push(eb(col('audience_kind'), 'in', ['members', 'public']));
+    if (reader.orgId !== null) {
+      const orgId = reader.orgId;
+      ors.push(eb(col('producer_org_id'), '=', orgId));
+      ors.push(
+        eb.and([
+          eb(col('audience_kind'), '=', 'orgs'),
+          eb.exists(
+            eb
+              .selectFrom('share_audience as sa_o')
+              .select(sql`1`.as('one'))
+              .whereRef('sa_o.share_id', '=', col('id'))
+              .where('sa_o.kind', '=', 'org')
+              .where('sa_o.ref_id', '=', orgId),
+          ),
+        ]),
+      );
+      ors.push(
+        eb.and([
+          eb(col('audience_kind'), '=', 'groups'),
+          eb.exists(
+            eb
+              .selectFrom('share_audience as sa_g')
+              .innerJoin('sharing_group_members as sgm', 'sgm.group_id', 'sa_g.ref_id')
+              .select(sql`1`.as('one'))
+              .whereRef('sa_g.share_id', '=', col('id'))
+              .where('sa_g.kind', '=', 'group')
+              .where('sgm.org_id', '=', orgId),
+          ),
+        ]),
+      );
+    }
+    return eb.or(ors);
+  };
+}
+
+/** The reader behind an actor: its organisation's current group memberships. */
+export async function readerFor(db: Kysely<Database>, actor: Actor | null): Promise<Reader> {
+  if (!actor || (actor.kind === 'user' && !actor.userId)) return anonymousReader;
+  const groupIds = actor.orgId ? await groupIdsOf(db, actor.orgId) : [];
+  return { orgId: actor.orgId, groupIds: new Set(groupIds), isOperator: actor.isOperator, anonymous: false };
+}
+
+export async function readerForOrg(db: Kysely<Database>, orgId: string): Promise<Reader> {
+  return { orgId, groupIds: new Set(await groupIdsOf(db, orgId)), isOperator: false, anonymous: false };
+}
+
+async function groupIdsOf(db: Kysely<Database>, orgId: string): Promise<string[]> {
+  const rows = await db.selectFrom('sharing_group_members').select('group_id').where('org_id', '=', orgId).execute();
+  return rows.map((r) => r.group_id);
+}
+
+/** Load the rules of many shares at once (for in-memory checks on streams and deliveries). */
+export async function loadShareRules(db: Kysely<Database>, shareIds: string[]): Promise<Map<string, ShareRule>> {
+  const result = new Map<string, ShareRule>();
+  if (shareIds.length === 0) return result;
+  const unique = [...new Set(shareIds)];
+  const [shares, audience] = await Promise.all([
+    db.selectFrom('shares').select(['id', 'tlp', 'audience_kind', 'producer_org_id']).where('id', 'in', unique).execute(),
+    db.selectFrom('share_audience').selectAll().where('share_id', 'in', unique).execute(),
+  ]);
+  for (const s of shares) {
+    result.set(s.id, { tlp: s.tlp as Tlp, audienceKind: s.audience_kind as AudienceKind, producerOrgId: s.producer_org_id, audienceOrgIds: [], audienceGroupIds: [] });
+  }
+  for (const a of audience) {
+    const rule = result.get(a.share_id);
+    if (!rule) continue;
+    (a.kind === 'org' ? (rule.audienceOrgIds as string[]) : (rule.audienceGroupIds as string[])).push(a.ref_id);
+  }
+  return result;
+}
+
+/** TLP levels that may leave the hub to other hubs or public feeds (used by later issues). */
+export function mayLeaveHub(tlp: Tlp, peerIsSameCommunity: boolean): boolean {
+  return tlp === 'clear' || (tlp === 'green' && peerIsSameCommunity);
+}
