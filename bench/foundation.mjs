@@ -459,7 +459,7 @@ function report({ machine, buildNote, startup, loads, sqliteVersion, elapsedS })
   p();
   p('`node bin/tocsin.js serve --port <free> --host 127.0.0.1 --data-dir <tmp>`, timed from `spawn()` to the first');
   p('`200` from `GET /readyz` (polled every 10 ms). The fresh start runs the migrations and creates the first');
-  p(`operator (one scrypt hash); the ${startup.warm.length} warm restarts reuse the same data folder.`);
+  p(`operator (one scrypt hash); the warm restarts (${startup.warm.length}) reuse the same data folder.`);
   p();
   p('| start | runs | median | max | goal | result |');
   p('|---|---:|---:|---:|---|---|');
@@ -549,10 +549,11 @@ async function sqliteVersion() {
   return v;
 }
 
+let buildNote = null;
 try {
   const machine = describeMachine();
   log(`bench: ${machine.cpu}, ${machine.nproc} cores, Node ${machine.node}; planned ~${fmt(plannedS)} s, stops after ${deadlineMs / 1000} s`);
-  const buildNote = await ensureBuilt();
+  buildNote = await ensureBuilt();
   log('bench: start to ready and idle RSS');
   const busyBefore = await machineBusy();
   const startup = { ...(await measureStartup()), busyBefore };
@@ -574,6 +575,7 @@ try {
   process.exit(0);
 } catch (err) {
   log(`bench: ${err.stack ?? err}`);
+  if (buildNote) log('bench: the server did not type-check (above); if src/ is being edited, wait until it builds and run again');
   await cleanUp();
   process.exit(1);
 }

@@ -24,9 +24,12 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { createBus, type EventBus } from './push/bus.js';
 import { AlertFilterSchema } from './push/filters.js';
 import type { Pump } from './push/pump.js';
+import { createMailPump } from './push/alerts.deliverer.js';
+import { createWebhookPump } from './push/webhooks.deliverer.js';
 import { StreamHub } from './push/stream.js';
 import { alertsRoutes } from './push/alerts.routes.js';
 import { streamRoutes } from './push/stream.routes.js';
+import { webhooksRoutes } from './push/webhooks.routes.js';
 import { warningsRoutes } from './warnings/warnings.routes.js';
 import { WarningSchema } from './warnings/warnings.schemas.js';
 import { authRoutes } from './orgs/auth.routes.js';
@@ -106,7 +109,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   // Live delivery: the SSE hub and the outbox pumps run while the app is up.
   const streams = new StreamHub(ctx);
-  const pumps: Pump[] = options.workers === false ? [] : [];
+  const pumps: Pump[] = options.workers === false ? [] : [createWebhookPump(ctx), createMailPump(ctx)];
   if (options.workers !== false) {
     app.addHook('onReady', async () => {
       await streams.start();
@@ -179,6 +182,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(warningsRoutes, { ctx });
       await api.register(alertsRoutes, { ctx });
       await api.register(streamRoutes, { ctx, hub: streams });
+      await api.register(webhooksRoutes, { ctx });
     },
     { prefix: '/api' },
   );

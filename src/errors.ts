@@ -13,6 +13,7 @@ export const errorCatalogue = {
   METHOD_NOT_ALLOWED: { status: 405, message: '{method} is not allowed here.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again in {retryAfter} seconds.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the hub. The operator can find request {requestId} in the log.' },
+  CONFLICT: { status: 409, message: 'Someone changed the same thing at the same moment ({detail}); reload and try again.' },
   UNAVAILABLE: { status: 503, message: 'The hub is not ready: {detail}' },
 
   // Authentication
@@ -42,6 +43,7 @@ export const errorCatalogue = {
 
   // Members
   ORG_NAME_TAKEN: { status: 409, message: 'An organisation named "{name}" already exists.' },
+  ORG_OWNS_GROUPS: { status: 409, message: 'The organisation owns {count} sharing group(s); delete them first.' },
   ORG_NOT_EMPTY: { status: 409, message: 'The organisation still has {count} user(s); disable or move them first.' },
   EMAIL_TAKEN: { status: 409, message: 'An account with the email {email} already exists.' },
   INVITATION_PENDING: { status: 409, message: 'An invitation for {email} is already waiting; revoke it or let it expire.' },

@@ -10,6 +10,7 @@ import {
   createOrganisation,
   getOrganisation,
   listDirectory,
+  nameKey,
   orgKinds,
   removeOrganisation,
   updateOrganisationProfile,
@@ -40,7 +41,7 @@ function integer(what: string, value: string): number {
 async function resolveOrg(ctx: AppContext, ref: string): Promise<string> {
   const byId = await ctx.db.selectFrom('organisations').select('id').where('id', '=', ref).executeTakeFirst();
   if (byId) return byId.id;
-  const byName = await ctx.db.selectFrom('organisations').select('id').where('name_key', '=', ref.trim().replace(/\s+/g, ' ').toLowerCase()).executeTakeFirst();
+  const byName = await ctx.db.selectFrom('organisations').select('id').where('name_key', '=', nameKey(ref)).executeTakeFirst();
   if (!byName) throw notFound(`organisation "${ref}"`);
   return byName.id;
 }

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, errorCatalogue, type ErrorCode } from '../errors.js';
+import { constraintViolation } from '../store/constraints.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -47,6 +48,10 @@ export function toAppError(err: FastifyError | Error, request: FastifyRequest): 
     case 'FST_ERR_RATE_LIMIT_EXCEEDED':
       return new AppError('RATE_LIMITED', { retryAfter: 60 });
   }
+  const broken = constraintViolation(err);
+  if (broken === 'unique') return new AppError('CONFLICT', { detail: 'it already exists' });
+  if (broken === 'foreign_key') return new AppError('CONFLICT', { detail: 'something it refers to was removed' });
+  if (broken === 'bad_text') return new AppError('VALIDATION_FAILED', { detail: 'text contains characters that cannot be stored (such as NUL)' });
   if (fe.statusCode === 429) return new AppError('RATE_LIMITED', { retryAfter: 60 });
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     // A 4xx from Fastify or a plugin that has no entry of its own: still a client mistake.

@@ -137,11 +137,19 @@ export async function login(
 }
 
 async function registerFailure(ctx: AppContext, user: UserRow, info: RequestInfo, reason: string): Promise<void> {
-  const failures = user.failed_logins + 1;
-  const lock = failures >= ctx.config.loginMaxAttempts;
-  const lockedUntil = lock ? addMs(ctx.now().toISOString(), ctx.config.loginLockoutMinutes * 60_000) : null;
   await ctx.db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, lock ? { failed_logins: 0, locked_until: lockedUntil } : { failed_logins: failures });
+    // Count in SQL: guesses sent in parallel all read the same old count before the slow
+    // password check, so writing `old + 1` would lose all but one of them.
+    const counted = await trx
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+      .where('id', '=', user.id)
+      .returning('failed_logins')
+      .executeTakeFirstOrThrow();
+    const failures = Number(counted.failed_logins);
+    const lock = failures >= ctx.config.loginMaxAttempts;
+    const lockedUntil = lock ? addMs(ctx.now().toISOString(), ctx.config.loginLockoutMinutes * 60_000) : null;
+    if (lock) await updateUser(trx, user.id, { failed_logins: 0, locked_until: lockedUntil });
     await recordAudit(ctx, trx, anonymousActor(info, user.email), {
       action: lock ? 'auth.account_locked' : 'auth.login_failed',
       orgId: user.org_id,

@@ -84,6 +84,15 @@ for (const dialect of dialects) {
       expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['auth.login_failed', 'auth.account_locked', 'auth.login_refused_locked']));
     });
 
+    it('counts wrong guesses sent in parallel, so they cannot slip past the lockout', async () => {
+      const user = await member();
+      const guesses = await Promise.all(Array.from({ length: 6 }, (_, i) => login({ email: user.email, password: `parallel guess ${i}` })));
+      expect(guesses.map((g) => g.statusCode)).toEqual(Array(6).fill(401));
+      const res = await login({ email: user.email, password: testPassword });
+      expect(res.statusCode, res.body).toBe(423);
+      expect(res.json().code).toBe('AUTH_ACCOUNT_LOCKED');
+    });
+
     it('limits sign-in attempts per address', async () => {
       const limited = await createTestHub(dialect, { loginRateLimit: '5' }, { now: clock.now });
       try {

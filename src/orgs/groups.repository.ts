@@ -113,14 +113,6 @@ export async function findMemberOrgIds(db: Kysely<Database>, groupId: string): P
   return [...ids].sort();
 }
 
-/** Which constraint a failed write broke, in either dialect (PostgreSQL SQLSTATE or better-sqlite3 code). */
-export function constraintViolation(err: unknown): 'unique' | 'foreign_key' | null {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique';
-  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreign_key';
-  return null;
-}
-
 function selectGroups(db: Kysely<Database>) {
   return db
     .selectFrom('sharing_groups')

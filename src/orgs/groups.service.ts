@@ -2,13 +2,13 @@
 // Warnings are later shared to a group's members, so who may see and change membership is decided here.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { constraintViolation } from '../store/constraints.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import { requireOrgAdmin, requireScope, type Actor } from './actor.js';
 import {
-  constraintViolation,
   deleteGroupMember,
   deleteGroupRow,
   findGroupById,

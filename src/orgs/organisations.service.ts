@@ -7,8 +7,9 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { VotingRule } from '../config/config.js';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden, notFound } from '../errors.js';
+import { assertPlainText } from '../text.js';
 import type { Database, OrganisationRow } from '../store/schema.js';
-import { isOrgAdmin, requireOperator, requireOrgAdmin, requireScope, type Actor } from './actor.js';
+import { requireOperator, requireOrgAdmin, requireScope, type Actor } from './actor.js';
 import { normaliseAsn, normaliseDomain, normaliseIpRange, uniqueSorted } from './assets.js';
 import {
   countOrganisationUsers,
@@ -166,15 +167,11 @@ export async function removeOrganisation(ctx: AppContext, actor: Actor, id: stri
     const users = await countOrganisationUsers(trx, id);
     if (users > 0) throw new AppError('ORG_NOT_EMPTY', { count: users });
     const owned = await trx.selectFrom('sharing_groups').select('id').where('owner_org_id', '=', id).execute();
-    if (owned.length) throw new AppError('VALIDATION_FAILED', { detail: `the organisation owns ${owned.length} sharing group(s); delete or hand them over first` });
+    if (owned.length) throw new AppError('ORG_OWNS_GROUPS', { count: owned.length });
     await trx.deleteFrom('api_tokens').where('org_id', '=', id).execute();
     await deleteOrganisation(trx, id);
     await recordAudit(ctx, trx, actor, { action: 'org.delete', orgId: null, targetType: 'organisation', targetId: id, details: { name: row.name } });
   });
-}
-
-export function canSeeOrgAdminData(actor: Actor, orgId: string): boolean {
-  return isOrgAdmin(actor, orgId);
 }
 
 async function assertNameFree(db: Kysely<Database>, name: string): Promise<void> {
@@ -184,11 +181,13 @@ async function assertNameFree(db: Kysely<Database>, name: string): Promise<void>
 function cleanName(name: string): string {
   const cleaned = name.normalize('NFKC').trim().replace(/\s+/g, ' ');
   if (!cleaned) throw new AppError('VALIDATION_FAILED', { detail: 'name must not be blank' });
+  assertPlainText(cleaned, 'name');
   return cleaned;
 }
 
 function cleanOptional(v: string | null | undefined): string | null {
   const t = v?.trim();
+  if (t) assertPlainText(t, 'text');
   return t ? t : null;
 }
 

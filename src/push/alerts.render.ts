@@ -186,14 +186,33 @@ export function warningLink(publicUrl: string, warningId: string): string {
  * `evil[.]example` (only names ending in a real top-level domain, so `report.pdf` stays).
  */
 export function defangText(text: string): string {
-  return text.replace(/\b(https?|ftps?):\/\/([^\s/?#<>"']*)|\b((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59}))\b/gi, (match, scheme?: string, authority?: string, host?: string, tld?: string) => {
-    if (scheme !== undefined) {
-      const s = scheme.toLowerCase();
-      const safe = s.startsWith('http') ? `hxxp${s.slice(4)}` : `fxp${s.slice(3)}`;
-      return `${safe}://${(authority ?? '').replaceAll('.', '[.]')}`;
-    }
-    return host && tld && isKnownTld(tld) ? host.replaceAll('.', '[.]') : match;
-  });
+  // Token by token, each step linear: a regex over the whole text backtracks badly on input
+  // like "a.a.a.…" and details may be 50,000 characters long.
+  return text.replace(/[^\s<>"'`()[\]{}|\\^]+/g, defangToken);
+}
+
+function defangToken(token: string): string {
+  const scheme = /(https?|ftps?):\/\//i.exec(token);
+  if (scheme) {
+    const s = scheme[1]!.toLowerCase();
+    const safe = s.startsWith('http') ? `hxxp${s.slice(4)}` : `fxp${s.slice(3)}`;
+    const rest = token.slice(scheme.index + scheme[0].length);
+    const cut = rest.search(/[/?#]/);
+    const authority = cut === -1 ? rest : rest.slice(0, cut);
+    return `${token.slice(0, scheme.index)}${safe}://${authority.replaceAll('.', '[.]')}${cut === -1 ? '' : rest.slice(cut)}`;
+  }
+  // [lead]local@host/path[trail] or host/path: only the host part changes.
+  let end = token.length;
+  while (end > 0 && '.,;:!?'.includes(token[end - 1]!)) end -= 1;
+  const body = token.slice(0, end);
+  const trail = token.slice(end);
+  const at = body.lastIndexOf('@');
+  const slash = body.indexOf('/', at + 1);
+  const hostStart = at + 1;
+  const hostEnd = slash === -1 ? body.length : slash;
+  const host = body.slice(hostStart, hostEnd);
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(host) || !isKnownTld(host.slice(host.lastIndexOf('.') + 1))) return token;
+  return `${body.slice(0, hostStart)}${host.replaceAll('.', '[.]')}${body.slice(hostEnd)}${trail}`;
 }
 
 // ---------------------------------------------------------------------------------------

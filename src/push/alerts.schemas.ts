@@ -2,9 +2,10 @@
 import { Type } from '@sinclair/typebox';
 import { StringEnum } from '../http/schemas.js';
 import { alertModes } from './alerts.service.js';
+import type { AlertFilter } from './filters.js';
 
 // The filter is the shared AlertFilter (push/filters.ts), registered once in app.ts: webhooks use it too.
-const Filter = Type.Ref('AlertFilter');
+const Filter = Type.Unsafe<AlertFilter>(Type.Ref('AlertFilter'));
 
 const Mode = StringEnum(alertModes, { description: 'immediate: one mail per warning; hourly: one digest mail an hour; none: no alert mail' });
 

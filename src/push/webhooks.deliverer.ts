@@ -60,8 +60,10 @@ export function backoffMs(failedAttempts: number, random: () => number = Math.ra
  */
 export async function deliverDueWebhooks(ctx: AppContext, options: DelivererOptions = {}): Promise<number> {
   const now = ctx.now().toISOString();
-  // Every claimed row is sent in parallel, so one attempt's timeout bounds the whole batch.
-  const lease = addMs(now, ctx.config.webhookTimeoutMs + 60_000);
+  // Every claimed row is sent in parallel, so one attempt's timeout bounds the whole batch; the
+  // margin covers recording the outcome. A process that dies mid-batch frees its rows when the
+  // lease ends, and the receiver dedupes a repeat by its Idempotency-Key.
+  const lease = addMs(now, ctx.config.webhookTimeoutMs + 5_000);
   const claimed = await claimDueDeliveries(ctx.db, ctx.dialect, { now, lockedUntil: lease, limit: batchSize });
   if (claimed.length === 0) return 0;
 
@@ -242,7 +244,7 @@ function outcome(status: number | null, error: string | null, snippet: string, l
 
 /** Receiver text goes into the delivery log: no control characters, one line. */
 function clean(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
+  return text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 function describeError(failure: Error): string {

@@ -1,6 +1,6 @@
 // SQL for webhooks and their delivery log. Every function takes the handle or transaction to
 // run on; the service and the deliverer decide which.
-import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { DialectName } from '../store/dialect.js';
 import type { Database, EventRow, WebhookDeliveryRow, WebhookRow, WebhooksTable } from '../store/schema.js';
 
@@ -56,9 +56,11 @@ export async function listDeliveryRows(
 
 /**
  * Claim up to `limit` due deliveries by setting their lease, and return them. Only the oldest
- * pending delivery of each webhook is due, so a receiver gets events in event-id order even
- * while one is being retried. PostgreSQL: SKIP LOCKED keeps concurrent processes from claiming
- * the same row; SQLite has one writer, so the statement alone is atomic.
+ * pending delivery of each webhook (its head) is due, so a receiver gets events in event-id
+ * order even while one is being retried. The heads come from pending rows alone (the status
+ * index), so the cost does not grow with the delivered history. PostgreSQL: SKIP LOCKED keeps
+ * concurrent processes from claiming the same row; SQLite has one writer, so the statement
+ * alone is atomic.
  */
 export async function claimDueDeliveries(
   db: Kysely<Database>,
@@ -67,25 +69,24 @@ export async function claimDueDeliveries(
 ): Promise<WebhookDeliveryRow[]> {
   let due = db
     .selectFrom('webhook_deliveries as d')
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom('webhook_deliveries as p')
+          .select((e) => ['p.webhook_id', e.fn.min('p.event_id').as('head')])
+          .where('p.status', '=', 'pending')
+          .groupBy('p.webhook_id')
+          .as('h'),
+      (join) => join.onRef('h.webhook_id', '=', 'd.webhook_id').onRef('h.head', '=', 'd.event_id'),
+    )
     .select('d.id')
     .where('d.status', '=', 'pending')
     .where('d.next_attempt_at', '<=', q.now)
     .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<', q.now)]))
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('webhook_deliveries as e')
-            .select(sql<number>`1`.as('one'))
-            .whereRef('e.webhook_id', '=', 'd.webhook_id')
-            .where('e.status', '=', 'pending')
-            .whereRef('e.event_id', '<', 'd.event_id'),
-        ),
-      ),
-    )
     .orderBy('d.event_id')
     .orderBy('d.id')
     .limit(q.limit);
-  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  if (dialect === 'postgres') due = due.forUpdate(['d']).skipLocked();
   const rows = await db.updateTable('webhook_deliveries').set({ locked_until: q.lockedUntil }).where('id', 'in', due).returningAll().execute();
   return rows.sort((a, b) => a.event_id - b.event_id || a.id - b.id);
 }

@@ -124,6 +124,8 @@ function classify(raw: string): Candidate | null {
     const net = parseCidr(text);
     if (net) return { type: 'cidr', value: formatCidr(networkOf(net)) };
     // MISP: a host with a known TLD followed by a path is a URL without its scheme.
+    // `10.0.0.0/33` is a broken range, not a URL.
+    if (/^[\d./]+$/.test(text)) return null;
     const hp = splitPort(text.slice(0, slash));
     const host = hp && (parseIpv4(hp.host) ? hp.host : normaliseHostname(hp.host));
     if (!host || !(parseIpv4(host) || hasKnownTld(host))) return null;
@@ -148,8 +150,8 @@ function classify(raw: string): Candidate | null {
 }
 
 // Cheap pre-check so ordinary words cost one regex test: every indicator has one of these
-// characters, is hash-shaped, or starts with CVE.
-const maybeIndicator = /[.:@/[({|]|^cve-/i;
+// characters, is hash-shaped, starts with CVE, or has parts (key=value, quotes) to look into.
+const maybeIndicator = /[.:@/[({|="']|^cve-/i;
 
 function candidates(token: Token): Array<{ candidate: Candidate; original: string }> {
   if (token.text.length < 3) return [];

@@ -42,7 +42,8 @@ const maxUrlLength = 8192;
 export function normaliseHostname(input: string): string | null {
   let s = input.trim();
   if (s.endsWith('.')) s = s.slice(0, -1);
-  if (!s || s.length > 1024) return null;
+  // domainToASCII would quietly cut `evil.com/path` to `evil.com`: refuse anything but name characters.
+  if (!s || s.length > 1024 || /[^\p{L}\p{N}\p{M}._-]/u.test(s)) return null;
   const ascii = domainToASCII(s.toLowerCase());
   if (!ascii || ascii.length > 253) return null;
   const labels = ascii.split('.');

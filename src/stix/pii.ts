@@ -139,7 +139,7 @@ const name2to3 = String.raw`${W}(?:[ \t]+(?:\p{Lu}\.|${W})){1,2}`;
 const honorifics =
   'Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Officer|Sgt|Sergeant|Det|Detective|Lt|Lieutenant|Capt|Captain|Cpl|Corporal|Deputy|Sheriff|Chief|' +
   'Councilman|Councilwoman|Councilmember|Councillor|Councilor|Alderman|Alderwoman|Mayor|Commissioner|Judge|Rev|Sir|Dame|Madam';
-const byHonorific = new RegExp(String.raw`(?<!\p{L})(?:${honorifics})\.?[ \t]+(${name1to3})`, 'dgu');
+const byHonorific = new RegExp(String.raw`(?<!\p{L})(?:(?:${honorifics})\.?[ \t]+){1,3}(${name1to3})`, 'dgu');
 const byLabel = new RegExp(
   String.raw`(?<!\p{L})(?:(?:[Cc]ontact(?:[ \t]+[Pp]erson)?|CONTACT|POC|[Pp]oint[ \t]+of[ \t]+[Cc]ontact|[Nn]ame|NAME|[Ff]rom|FROM|[Aa]ttn|ATTN|[Cc]aller|[Vv]ictim|[Ee]mployee|[Uu]ser)[ \t]*[:–-][ \t]*|(?:[Cc]ontact|[Rr]eported[ \t]+by|[Ss]ubmitted[ \t]+by|[Ss]ent[ \t]+by|[Cc]all|[Aa]sk(?:[ \t]+for)?)[ \t]+)(${name2to3})`,
   'dgu',
@@ -160,8 +160,10 @@ const notNames = new Set(
     'October November December Microsoft Google Outlook Windows Office365 Teams Zoom Hello Dear Please Thanks Regards Best ' +
     'Hall Inc LLC Corp Corporation Company Group University College School District Authority Agency Bureau Commission ' +
     'Committee Board Region Regional Municipal Township Village Town Borough Parish Tribe Nation Hospital Library Utilities ' +
-    'Water Transit Airport Port Sheriff Mayor Attention'
-  ).split(' '),
+    'Water Transit Airport Port Attention'
+  )
+    .split(' ')
+    .concat(honorifics.split('|')),
 );
 
 function nameFindings(text: string): PiiFinding[] {

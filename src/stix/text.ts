@@ -79,7 +79,7 @@ function unbracket(match: string, single: string | undefined): string {
  */
 export function refang(value: string): string {
   let s = value.replace(zeroWidth, '');
-  s = s.replace(defangedScheme, 'http$1').replace(defangedFtp, 'ftp$1');
+  s = s.replace(defangedScheme, (_m, tls: string) => `http${tls.toLowerCase()}`).replace(defangedFtp, (_m, tls: string) => `ftp${tls.toLowerCase()}`);
   s = s.replace(brackets, unbracket);
   let end = s.length;
   while (end > 0 && s[end - 1] === '.') end--;

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
+import { assertPlainText } from '../text.js';
 import { requireContributor, requireScope, type Actor } from '../orgs/actor.js';
 import { recordEvent } from '../push/outbox.js';
 import { canRead, readerFor, type Reader } from '../sharing/policy.js';
@@ -326,13 +327,10 @@ export function normaliseIndicators(input: IndicatorInput[]): IndicatorInput[] {
   return [...seen.values()];
 }
 
-// Control characters other than tab and newline break terminals, logs and PostgreSQL text.
-const controlChars = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
-
 function cleanText(value: string, what: string, limit: number, multiline = false): string {
   const text = multiline ? value.replace(/\r\n?/g, '\n').trim() : value.replace(/\s+/g, ' ').trim();
   if (text.length > limit) throw new AppError('TEXT_TOO_LARGE', { what, limit });
-  if (controlChars.test(text)) throw new AppError('VALIDATION_FAILED', { detail: `${what} contains control characters` });
+  assertPlainText(text, what);
   if (what === 'title' && !text) throw new AppError('VALIDATION_FAILED', { detail: 'title must not be blank' });
   return text;
 }

@@ -16,6 +16,10 @@ import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset.ts
 import { safeNext, SignInPage } from './pages/sign-in.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { TokensPage } from './pages/tokens.tsx';
+import { NewWarningPage } from './pages/warning-new.tsx';
+import { WarningPage } from './pages/warning-page.tsx';
+import { WarningsPage } from './pages/warnings.tsx';
+import { WebhookPage } from './pages/webhook-page.tsx';
 import { Link, matchPath, Redirect, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 import type { MeResponse } from './types.ts';
@@ -35,7 +39,12 @@ const routes: Route[] = [
   { path: '/forgot', access: 'public', render: () => <ForgotPasswordPage /> },
   { path: '/reset/:token', access: 'public', render: (p) => <ResetPasswordPage token={p.token!} /> },
   { path: '/invite/:token', access: 'public', render: (p) => <AcceptInvitationPage token={p.token!} /> },
-  { path: '/', access: 'member', render: () => <DirectoryPage /> },
+  { path: '/', access: 'member', render: () => <WarningsPage /> },
+  { path: '/warnings', access: 'member', render: () => <WarningsPage /> },
+  // Before '/warnings/:id', which would also match 'new'.
+  { path: '/warnings/new', access: 'member', render: () => <NewWarningPage /> },
+  { path: '/warnings/:id', access: 'member', render: (p) => <WarningPage key={p.id} id={p.id!} /> },
+  { path: '/webhooks/:id', access: 'member', render: (p) => <WebhookPage key={p.id} id={p.id!} /> },
   { path: '/directory', access: 'member', render: () => <DirectoryPage /> },
   { path: '/orgs/:id', access: 'member', render: (p) => <OrgPage key={p.id} id={p.id!} /> },
   { path: '/groups', access: 'member', render: () => <GroupsPage /> },
@@ -121,7 +130,7 @@ function Guarded({ me, route, params, here }: { me: MeResponse | null; route: Ro
         <Page title="Operators only">
           <p>This page is for the hub&rsquo;s operators.</p>
           <p>
-            <Link to="/">Go to the directory</Link>
+            <Link to="/">Go to the warnings</Link>
           </p>
         </Page>
       </Layout>

@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
+import { LiveProvider } from './live.tsx';
 import { SessionProvider } from './session.tsx';
 import './styles.css';
 
@@ -11,7 +12,9 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <SessionProvider>
-      <App />
+      <LiveProvider>
+        <App />
+      </LiveProvider>
     </SessionProvider>
   </StrictMode>,
 );

@@ -179,9 +179,19 @@ export interface Webhook {
   format: WebhookFormat | string;
   filter: AlertFilter | null;
   enabled: boolean;
+  /** The end of the signing secret, to tell which one a receiver holds. */
+  secretHint?: string;
+  createdBy?: string | null;
   createdAt: string;
   updatedAt: string;
-  [more: string]: unknown;
+}
+
+/** What POST /api/webhooks/:id/test reports. */
+export interface WebhookTestResult {
+  delivered?: boolean;
+  status?: number | null;
+  error?: string | null;
+  durationMs?: number;
 }
 
 export interface WebhookCreated {
@@ -203,4 +213,9 @@ export interface Delivery {
   deliveredAt?: string | null;
   nextAttemptAt?: string | null;
   [more: string]: unknown;
+}
+
+export interface DeliveryPage {
+  items: Delivery[];
+  nextBefore?: number | null;
 }

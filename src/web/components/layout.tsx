@@ -1,6 +1,7 @@
 // The page chrome for signed-in users: skip link, header with the hub name and the
 // navigation (a menu button on narrow screens), and the main landmark.
 import { useEffect, useState, type ReactNode } from 'react';
+import { useLive } from '../live.tsx';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import type { MeResponse } from '../types.ts';
@@ -16,6 +17,7 @@ function navItems(me: MeResponse): NavItem[] {
   const { user } = me;
   if (user.mustEnrolTotp) return [{ to: '/account', label: 'Account', prefixes: ['/account'] }];
   const items: NavItem[] = [
+    { to: '/warnings', label: 'Warnings', prefixes: ['/warnings'] },
     { to: '/directory', label: 'Directory', prefixes: ['/directory'] },
     { to: '/groups', label: 'Groups', prefixes: ['/groups'] },
     { to: '/tokens', label: 'Tokens', prefixes: ['/tokens'] },
@@ -37,7 +39,7 @@ function navItems(me: MeResponse): NavItem[] {
 }
 
 function isCurrent(item: NavItem, pathname: string): boolean {
-  if (pathname === '/' && item.to === '/directory') return true;
+  if (pathname === '/' && item.to === '/warnings') return true;
   return item.prefixes.some((p) => pathname === p || pathname.startsWith(p.endsWith('/') ? p : `${p}/`));
 }
 
@@ -56,6 +58,7 @@ export function Layout({ me, children }: { me: MeResponse; children: ReactNode }
   const { signOut } = useSession();
   const { pathname, key } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
+  const { unread } = useLive();
   const items = navItems(me);
 
   // Close the phone menu after each navigation.
@@ -91,6 +94,7 @@ export function Layout({ me, children }: { me: MeResponse; children: ReactNode }
             onClick={() => setMenuOpen((open) => !open)}
           >
             Menu
+            {unread > 0 ? <Count n={unread} /> : null}
           </button>
         </div>
         <nav id="site-nav" aria-label="Main" className={menuOpen ? 'site-nav open' : 'site-nav'}>
@@ -99,6 +103,7 @@ export function Layout({ me, children }: { me: MeResponse; children: ReactNode }
               <li key={item.to}>
                 <Link to={item.to} aria-current={isCurrent(item, pathname) ? 'page' : undefined}>
                   {item.label}
+                  {item.to === '/warnings' && unread > 0 ? <Count n={unread} /> : null}
                 </Link>
               </li>
             ))}
@@ -114,6 +119,20 @@ export function Layout({ me, children }: { me: MeResponse; children: ReactNode }
         </p>
       </footer>
     </div>
+  );
+}
+
+/** " (3)" after a nav label: a pill on screen, "Warnings (3)" to a screen reader. */
+function Count({ n }: { n: number }) {
+  return (
+    <>
+      {' '}
+      <span className="nav-count" data-testid="unread-count">
+        <span className="visually-hidden">(</span>
+        {n}
+        <span className="visually-hidden">)</span>
+      </span>
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 // The frame of every page: document title, the h1 that takes focus after navigation
 // (so screen readers announce the new page), and the message passed by navigate().
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useLive } from '../live.tsx';
 import { useFlash, useLocation } from '../router.tsx';
 import { Notice } from './notice.tsx';
 
@@ -20,10 +21,12 @@ export function Page({ title, intro, actions, children, narrow }: PageProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   const { key } = useLocation();
   const flash = useFlash();
+  const { unread } = useLive();
 
   useEffect(() => {
-    document.title = `${title} · Tocsin`;
-  }, [title]);
+    // The unread count in the tab's title shows from another tab or window.
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${title} · Tocsin`;
+  }, [title, unread]);
 
   useEffect(() => {
     // On first load the browser starts at the top of the document; after an in-app

@@ -7,17 +7,9 @@ import { CheckboxField } from './fields.tsx';
 const personalDataLabels: Record<string, string> = {
   email: 'Email address',
   phone: 'Phone number',
-  name: 'Name',
-  person: 'Name',
-  'own-domain': 'Your own domain',
-  'own-host': 'Your own host',
-  'own-ip': 'Your own IP address',
-  'private-ip': 'Private IP address',
-  ssn: 'Social security number',
-  'credit-card': 'Card number',
-  card: 'Card number',
-  iban: 'Bank account',
-  address: 'Street address',
+  'person-name': 'Name of a person',
+  'internal-hostname': 'Your own host name',
+  'private-ip': 'Private or internal IP address',
 };
 
 export function personalDataLabel(kind: string): string {
@@ -27,6 +19,15 @@ export function personalDataLabel(kind: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** The same placeholders as the hub's own redaction (src/stix/pii.ts). */
+const placeholders: Record<string, string> = {
+  email: '[REDACTED EMAIL]',
+  phone: '[REDACTED PHONE]',
+  'person-name': '[REDACTED NAME]',
+  'internal-hostname': '[REDACTED HOSTNAME]',
+  'private-ip': '[REDACTED IP]',
+};
+
 const fieldLabels: Record<PersonalDataFinding['field'], string> = {
   title: 'the title',
   details: 'the details',
@@ -35,7 +36,7 @@ const fieldLabels: Record<PersonalDataFinding['field'], string> = {
 
 /** The placeholder put in place of one finding. */
 export function placeholderFor(finding: PersonalDataFinding): string {
-  return `[${personalDataLabel(finding.kind).toLowerCase()} redacted]`;
+  return placeholders[finding.kind] ?? '[REDACTED]';
 }
 
 /** Replaces one finding in the text: at its offsets when they still hold, else its first occurrence. */

@@ -85,7 +85,7 @@ export function SharingFields({ draft, onChange }: { draft: SharingDraft; onChan
             <RadioField
               key={tlp}
               name="tlp"
-              className="tlp-option"
+              className={`tlp-option tlp-option-${tlp.replace('+strict', '-strict')}`}
               label={tlpLabel(tlp)}
               hint={tlpHelp[tlp]}
               value={tlp}

@@ -1,4 +1,4 @@
-// The signed-in user's own account: password and two-factor sign-in. When the hub
+// The signed-in user's own account: email alerts, password and two-factor sign-in. When the hub
 // requires an authenticator for admins, this is the only page they can use until it is set up.
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../api.ts';
@@ -10,6 +10,7 @@ import { passwordHint } from '../format.ts';
 import { navigate } from '../router.tsx';
 import { useMe, useSession } from '../session.tsx';
 import type { TotpSetup } from '../types.ts';
+import { EmailAlerts } from './account-alerts.tsx';
 import { roleLabel } from './org-people.tsx';
 
 export function AccountPage() {
@@ -55,6 +56,7 @@ export function AccountPage() {
           </div>
         </dl>
       </section>
+      {user.mustEnrolTotp ? null : <EmailAlerts />}
       <TwoFactor />
       <ChangePassword />
     </Page>

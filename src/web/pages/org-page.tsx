@@ -1,5 +1,5 @@
 // One organisation: its details for every member; for its admins and the operator also
-// the edit form, its users and its invitations; for the operator, deletion.
+// the edit form, its users, its invitations and its webhooks; for the operator, deletion.
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage, seg } from '../api.ts';
 import { Badge, ConfirmButton, Time } from '../components/bits.tsx';
@@ -13,6 +13,7 @@ import { isAdminOf, useMe, useSession } from '../session.tsx';
 import { kindLabel, type Org } from '../types.ts';
 import { useApi } from '../use-api.ts';
 import { InvitationsSection, UsersSection } from './org-people.tsx';
+import { WebhooksSection } from './org-webhooks.tsx';
 
 export function OrgPage({ id }: { id: string }) {
   const me = useMe();
@@ -42,6 +43,7 @@ export function OrgPage({ id }: { id: string }) {
       <DetailsSection org={data} canEdit={canAdmin} fullEdit={me.user.isOperator} onSaved={org.set} />
       {canAdmin ? <UsersSection orgId={data.id} /> : null}
       {canAdmin ? <InvitationsSection orgId={data.id} /> : null}
+      {canAdmin ? <WebhooksSection orgId={data.id} /> : null}
       {me.user.isOperator ? <DeleteOrg org={data} /> : null}
     </Page>
   );

@@ -5,6 +5,7 @@ import { api, ApiError, errorMessage } from '../api.ts';
 import { SelectField, TextAreaField, TextField } from '../components/fields.tsx';
 import { Notice } from '../components/notice.tsx';
 import { Page } from '../components/page.tsx';
+import { parseLines } from '../format.ts';
 import { indicatorsMatching, IndicatorChecklist, PersonalDataList, redactOne } from '../components/review-findings.tsx';
 import { emptySharing, SharingFields, sharingProblem, toAudience, type SharingDraft } from '../components/sharing-fields.tsx';
 import { audienceSummary } from '../components/warning-card.tsx';
@@ -34,10 +35,6 @@ const emptyDraft: Draft = { kind: '', startedAt: '', severity: 'medium', service
 
 const kindOptions = [{ value: '', label: 'Choose what happened' }, ...warningKinds.map((k) => ({ value: k, label: warningKindLabels[k] }))];
 const severityOptions = severities.map((s) => ({ value: s, label: severityLabels[s] }));
-
-export function parseServices(text: string): string[] {
-  return [...new Set(text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))];
-}
 
 /** datetime-local gives local time without a zone; the hub wants an instant. */
 function toIso(local: string): string | null {
@@ -146,7 +143,7 @@ export function NewWarningPage() {
         kind: draft.kind,
         severity: draft.severity,
         startedAt: toIso(draft.startedAt),
-        affectedServices: parseServices(draft.services),
+        affectedServices: parseLines(draft.services),
         details: draft.details,
         indicators: preview.indicators.filter((_, i) => checked[i]).map(({ type, value }) => ({ type, value })),
         tlp: sharing.tlp,
@@ -224,7 +221,7 @@ export function NewWarningPage() {
     );
   }
 
-  const services = parseServices(draft.services);
+  const services = parseLines(draft.services);
   return (
     <Page title="Report an attack" intro={<p>Check what will be sent and choose who receives it.</p>}>
       {steps}
