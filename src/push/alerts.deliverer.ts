@@ -12,6 +12,7 @@ import {
   findEvents,
   findMailUser,
   findOldestDueDigest,
+  hasPendingMail,
   lockAlertPrefs,
   markMail,
   stampDigestSent,
@@ -78,13 +79,21 @@ export function createMailDeliverer(ctx: AppContext, options: Partial<MailDelive
   const log = ctx.log.child({ worker: 'mail' });
   let warnedUnconfigured = false;
 
-  /** The reader a user is now: their organisation's current groups, or an operator without one. */
-  const readerOf = (user: MailUser): Promise<Reader> =>
-    user.org_id ? readerForOrg(ctx.db, user.org_id) : Promise.resolve({ orgId: null, groupIds: new Set<string>(), isOperator: user.is_operator === 1, anonymous: false });
+  /**
+   * The reader a user is now: their organisation's current groups, or an operator without
+   * one. `cache` lives for one pass, so a batch to one organisation reads its groups once.
+   */
+  const readerOf = (user: MailUser, cache: Map<string, Promise<Reader>>): Promise<Reader> => {
+    if (!user.org_id) return Promise.resolve({ orgId: null, groupIds: new Set<string>(), isOperator: user.is_operator === 1, anonymous: false });
+    let reader = cache.get(user.org_id);
+    if (!reader) cache.set(user.org_id, (reader = readerForOrg(ctx.db, user.org_id)));
+    return reader;
+  };
 
-  /** Why a row will not be sent at all (null: go ahead), with the item to send. */
+  /** The item to send, or why the row is dropped without sending (the policy and the user's state, as they are now). */
   const check = (user: MailUser | undefined, reader: Reader | null, event: EventRow | undefined, rule: ShareRule | undefined): { drop: string } | { item: AlertItem } => {
-    if (!user || user.disabled_at !== null) return { drop: 'the user is disabled' };
+    if (!user) return { drop: 'the user no longer exists' };
+    if (user.disabled_at !== null) return { drop: 'the user is disabled' };
     if (user.mode === 'none') return { drop: 'the user turned email alerts off' };
     if (!event) return { drop: 'the event is no longer kept' };
     if (!rule || !reader) return { drop: 'the shared object no longer exists' };
@@ -112,12 +121,13 @@ export function createMailDeliverer(ctx: AppContext, options: Partial<MailDelive
     if (claimed.length === 0) return 0;
     const events = await findEvents(ctx.db, claimed.map((c) => c.event_id));
     const rules = await loadShareRules(ctx.db, [...events.values()].flatMap((e) => (e.share_id ? [e.share_id] : [])));
+    const readers = new Map<string, Promise<Reader>>();
     await forEachLimit(claimed, opts.concurrency, async (row) => {
       try {
         const user = await findMailUser(ctx.db, row.user_id);
         const event = events.get(row.event_id);
         const rule = event?.share_id ? rules.get(event.share_id) : undefined;
-        const reader = user && rule ? await readerOf(user) : null;
+        const reader = user && rule ? await readerOf(user, readers) : null;
         const verdict = check(user, reader, event, rule);
         if ('drop' in verdict) return markMail(ctx.db, [row.id], lease, { status: 'failed', error: verdict.drop, attempted: false });
         const mail = renderAlert(verdict.item, { publicUrl: ctx.config.publicUrl, reason: reasonFor(user!, reader!, rule!, 'immediate') });
@@ -155,7 +165,7 @@ export function createMailDeliverer(ctx: AppContext, options: Partial<MailDelive
     const user = await findMailUser(ctx.db, userId);
     const events = await findEvents(ctx.db, claimed.map((c) => c.event_id));
     const rules = await loadShareRules(ctx.db, [...events.values()].flatMap((e) => (e.share_id ? [e.share_id] : [])));
-    const reader = user ? await readerOf(user) : null;
+    const reader = user ? await readerOf(user, new Map()) : null;
     const included: Array<{ row: ClaimedMail; item: AlertItem }> = [];
     const dropped = new Map<string, number[]>();
     for (const row of [...claimed].sort((a, b) => b.event_id - a.event_id)) {
@@ -203,8 +213,10 @@ export function createMailDeliverer(ctx: AppContext, options: Partial<MailDelive
     async runOnce() {
       // Without SMTP nothing can succeed: keep the rows pending rather than burn their attempts.
       if (!ctx.mailer.configured) {
-        if (!warnedUnconfigured) log.warn('email alerts are queued but not sent: TOCSIN_SMTP_URL is not set');
-        warnedUnconfigured = true;
+        if (!warnedUnconfigured && (await hasPendingMail(ctx.db))) {
+          log.warn('email alerts are waiting and will not be sent until TOCSIN_SMTP_URL is set');
+          warnedUnconfigured = true;
+        }
         return 0;
       }
       return (await deliverAlerts()) + (await deliverDigests());

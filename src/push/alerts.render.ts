@@ -94,7 +94,7 @@ export function renderAlert(item: AlertItem, opts: RenderOptions): RenderedMail 
   const more = w.indicators.length - shown.length;
 
   const text = [
-    `${tlp.label}: ${tlp.meaning}`,
+    `${tlp.label} — ${tlp.meaning}`,
     '',
     ...statusLines(item).map((l) => l.text),
     `${severityLabel(w.severity)} · ${kindLabel(w.kind)}`,
@@ -142,7 +142,7 @@ export function renderDigest(items: readonly AlertItem[], opts: RenderOptions): 
     const details = truncate(oneLine(defangText(w.details)), mailLimits.digestDetails);
     const shown = w.indicators.slice(0, mailLimits.digestIndicators);
     return [
-      `${n + 1}. [${tlpStyles[w.tlp].label}] ${marker(item)}${severityLabel(w.severity)}: ${kindLabel(w.kind)} — ${oneLine(defangText(w.title))}`,
+      `${n + 1}. [${tlpStyles[w.tlp].label}] ${marker(item)}${item.type === 'warning.retracted' ? '' : `${severityLabel(w.severity)}: `}${kindLabel(w.kind)} — ${oneLine(defangText(w.title))}`,
       `   From: ${oneLine(w.source.label)}`,
       ...(item.type === 'warning.retracted' ? [`   Retracted: ${oneLine(w.retractionReason ?? 'no reason given')}`] : details ? [`   ${details}`] : []),
       ...(shown.length ? [`   Indicators (defanged): ${shown.map((i) => oneLine(i.defanged)).join(', ')}${w.indicators.length > shown.length ? `, … ${w.indicators.length - shown.length} more` : ''}`] : []),
@@ -158,7 +158,7 @@ export function renderDigest(items: readonly AlertItem[], opts: RenderOptions): 
     const retracted = item.type === 'warning.retracted';
     return [
       `<div style="margin:0 0 20px;padding:0 0 16px;border-bottom:1px solid #DDD">`,
-      `<p style="margin:0 0 6px">${tlpLabel(w.tlp)}${marker(item) ? ` <strong style="color:${retracted ? '#B00020' : '#1F5FAD'}">${escapeHtml(marker(item).replace(/: $/, ''))}</strong>` : ''} <span style="color:#444">${escapeHtml(severityLabel(w.severity))} · ${escapeHtml(kindLabel(w.kind))}</span></p>`,
+      `<p style="margin:0 0 6px">${tlpLabel(w.tlp)}${marker(item) ? ` <strong style="color:${retracted ? '#B00020' : '#1F5FAD'}">${escapeHtml(marker(item).replace(/: $/, ''))}</strong>` : ''} <span style="color:#444">${retracted ? '' : `${escapeHtml(severityLabel(w.severity))} · `}${escapeHtml(kindLabel(w.kind))}</span></p>`,
       `<h2 style="margin:0 0 4px;font-size:17px;line-height:1.3"><a href="${escapeHtml(warningLink(opts.publicUrl, w.id))}" style="color:#1F5FAD">${retracted ? '<s>' : ''}${escapeHtml(oneLine(defangText(w.title)))}${retracted ? '</s>' : ''}</a></h2>`,
       `<p style="margin:0 0 6px;color:#444">From: ${escapeHtml(oneLine(w.source.label))}</p>`,
       retracted
@@ -229,7 +229,7 @@ function marker(item: AlertItem): string {
 }
 
 function footerText(opts: RenderOptions): string[] {
-  return ['--', `You get this email because ${opts.reason}.`, `Change which alerts you get, or turn them off: ${opts.publicUrl}/account`];
+  return ['--', `You get this email because ${opts.reason}.`, `Change which alerts you get, or turn them off: ${opts.publicUrl}/account`, ''];
 }
 
 function page(body: string, opts: RenderOptions): string {

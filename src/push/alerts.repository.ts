@@ -182,6 +182,11 @@ export async function releaseMail(db: Kysely<Database>, ids: number[], leaseUnti
   await db.updateTable('mail_outbox').set({ locked_until: null }).where('id', 'in', ids).where('locked_until', '=', leaseUntil).execute();
 }
 
+/** Is any mail waiting to be sent (for the "SMTP is not configured" warning)? */
+export async function hasPendingMail(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('mail_outbox').select('id').where('status', '=', 'pending').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function stampDigestSent(db: Kysely<Database>, userId: string, at: string): Promise<void> {
   await db.updateTable('alert_prefs').set({ last_digest_at: at }).where('user_id', '=', userId).execute();
 }

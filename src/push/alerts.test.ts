@@ -149,7 +149,7 @@ for (const dialect of dialects) {
     beforeAll(async () => {
       smtp = await startSmtp();
       clock = createClock();
-      hub = await createTestHub(dialect, { smtpUrl: smtp.url, smtpFrom: 'Tocsin Hub <hub@hub.test>', sessionTtlHours: '720' }, { now: clock.now });
+      hub = await createTestHub(dialect, { smtpUrl: smtp.url, smtpFrom: 'Tocsin Hub <hub@hub.test>', sessionTtlHours: '720' }, { now: clock.now, workers: false });
       mail = createMailDeliverer(hub.app.ctx);
       operator = await hub.createUser({ orgId: null, isOperator: true });
     });

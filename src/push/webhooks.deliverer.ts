@@ -83,13 +83,21 @@ export async function deliverDueWebhooks(ctx: AppContext, options: DelivererOpti
     claimed.map(async (delivery) => {
       const webhook = webhookById.get(delivery.webhook_id);
       const event = eventById.get(delivery.event_id);
+      let outcome: DeliveryOutcome;
       try {
         const rule = event?.share_id ? rules.get(event.share_id) : undefined;
-        const outcome = await attempt(ctx, options, delivery, webhook, event, rule, readerOf);
+        outcome = await attempt(ctx, options, delivery, webhook, event, rule, readerOf);
+      } catch (err) {
+        // A bug or a bad stored row must not pin the row (and the webhook's queue behind it):
+        // it counts as a failed attempt and ends like any other after the retry window.
+        ctx.log.error({ err, deliveryId: delivery.id, webhookId: delivery.webhook_id }, 'webhook delivery failed unexpectedly');
+        outcome = retryOrGiveUp(ctx, options, delivery, { delivered: false, status: null, error: 'internal error in the hub; see its log', durationMs: 0 });
+      }
+      try {
         await completeDelivery(ctx.db, delivery.id, lease, outcome);
       } catch (err) {
-        // The lease runs out and the row is tried again; nothing is lost.
-        ctx.log.error({ err, deliveryId: delivery.id, webhookId: delivery.webhook_id }, 'webhook delivery failed unexpectedly');
+        // The lease runs out and the row is tried again; the receiver dedupes by Idempotency-Key.
+        ctx.log.error({ err, deliveryId: delivery.id, webhookId: delivery.webhook_id }, 'recording a webhook delivery failed');
       }
     }),
   );
@@ -114,7 +122,11 @@ async function attempt(
 
   const data = JSON.parse(event.data) as StoredEventData;
   const outgoing: OutgoingEvent = { id: event.id, type: event.type, occurredAt: event.at, subjectId: event.subject_id, data: payloadFor(reader, data) };
-  const result = await sendWebhookEvent(ctx, webhook, outgoing, options);
+  return retryOrGiveUp(ctx, options, delivery, await sendWebhookEvent(ctx, webhook, outgoing, options));
+}
+
+/** After an attempt: delivered; or the next try after a pause; or failed once the retry window is over. */
+function retryOrGiveUp(ctx: AppContext, options: DelivererOptions, delivery: WebhookDeliveryRow, result: AttemptResult): DeliveryOutcome {
   const now = ctx.now().toISOString();
   const attempts = delivery.attempts + 1;
   if (result.delivered) {
@@ -123,7 +135,7 @@ async function attempt(
   const deadline = addMs(delivery.created_at, ctx.config.webhookRetryHours * 3_600_000);
   const failed = { attempts, last_status: result.status, last_error: result.error, duration_ms: result.durationMs };
   if (now >= deadline) {
-    ctx.log.warn({ webhookId: webhook.id, eventId: event.id, attempts, error: result.error }, 'webhook delivery given up');
+    ctx.log.warn({ webhookId: delivery.webhook_id, eventId: delivery.event_id, attempts, error: result.error }, 'webhook delivery given up');
     return { ...failed, status: 'failed' };
   }
   // The last retry falls on the deadline itself, so a receiver gets the whole window.
@@ -187,7 +199,7 @@ export async function postJson(
   try {
     url = checkUrlShape(rawUrl, policy).url;
   } catch (err) {
-    return { delivered: false, status: null, error: `refused: ${(err as Error).message}`, durationMs: 0 };
+    return { delivered: false, status: null, error: (err as Error).message, durationMs: 0 };
   }
   const client = url.protocol === 'https:' ? https : http;
 

@@ -62,27 +62,38 @@ export async function listDeliveryRows(
  * concurrent processes from claiming the same row; SQLite has one writer, so the statement
  * alone is atomic.
  */
+/** Failed attempts after which a delivery no longer holds back its webhook's later events. */
+export const headOfLineAttempts = 3;
+
 export async function claimDueDeliveries(
   db: Kysely<Database>,
   dialect: DialectName,
   q: { now: string; lockedUntil: string; limit: number },
 ): Promise<WebhookDeliveryRow[]> {
+  // In order per webhook while the receiver keeps up: a delivery waits for the webhook's oldest
+  // pending one. After a few failed attempts a delivery stops holding the line, so one event a
+  // receiver keeps rejecting cannot delay every later warning for the whole retry window.
   let due = db
     .selectFrom('webhook_deliveries as d')
-    .innerJoin(
-      (eb) =>
-        eb
-          .selectFrom('webhook_deliveries as p')
-          .select((e) => ['p.webhook_id', e.fn.min('p.event_id').as('head')])
-          .where('p.status', '=', 'pending')
-          .groupBy('p.webhook_id')
-          .as('h'),
-      (join) => join.onRef('h.webhook_id', '=', 'd.webhook_id').onRef('h.head', '=', 'd.event_id'),
-    )
     .select('d.id')
     .where('d.status', '=', 'pending')
     .where('d.next_attempt_at', '<=', q.now)
     .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<', q.now)]))
+    .where((eb) =>
+      eb.or([
+        eb('d.attempts', '>=', headOfLineAttempts),
+        eb(
+          'd.event_id',
+          '=',
+          eb
+            .selectFrom('webhook_deliveries as p')
+            .select((e) => e.fn.min('p.event_id').as('head'))
+            .whereRef('p.webhook_id', '=', 'd.webhook_id')
+            .where('p.status', '=', 'pending')
+            .where('p.attempts', '<', headOfLineAttempts),
+        ),
+      ]),
+    )
     .orderBy('d.event_id')
     .orderBy('d.id')
     .limit(q.limit);

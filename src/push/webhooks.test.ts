@@ -349,7 +349,7 @@ for (const dialect of dialects) {
       try {
         const org = await strict.createOrg();
         const admin = await strict.createUser({ orgId: org.id, role: 'admin' });
-        for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost.:8080/hook', 'http://10.0.0.1/', 'http://169.254.169.254/']) {
+        for (const url of ['http://127.0.0.1:8080/hook', 'http://[::1]:8080/hook', 'http://10.0.0.1/', 'http://169.254.169.254/']) {
           const res = await strict.as(admin, { method: 'POST', url: `/api/orgs/${org.id}/webhooks`, payload: { name: 'x', url, format: 'json' } });
           expect(res.statusCode, url).toBe(400);
           expect(res.json().code).toBe('URL_REFUSED');
@@ -383,6 +383,26 @@ for (const dialect of dialects) {
       expect(receiver.received).toHaveLength(1);
       expect(receiver.received[0]!.headers.host).toBe(`rebind.test:${port}`);
       expect(verifySignature(secret, String(receiver.received[0]!.headers['tocsin-signature']), receiver.received[0]!.body, 300, nowSec())).toBe(true);
+    });
+
+    it('checks a literal address again before sending, and counts a broken stored event as a failed attempt', async () => {
+      const receiver = await startReceiver();
+      const refused = await createHook(adminB, orgB.id, { url: receiver.url });
+      const broken = await createHook(adminC, orgC.id, { url: receiver.url });
+      // Allowed when saved, refused now (as after the operator narrows TOCSIN_OUTBOUND_ALLOW).
+      await hub.app.ctx.db.updateTable('webhooks').set({ url: 'http://10.0.0.1:9000/hook' }).where('id', '=', refused.webhook.id).execute();
+      await recordWarningEvent();
+      const { eventId } = await recordWarningEvent({ audience: { kind: 'orgs', ids: [orgC.id] } });
+      await hub.app.ctx.db.updateTable('events').set({ data: '{not json' }).where('id', '=', eventId).execute();
+
+      expect(await run()).toBe(2);
+      expect((await deliveries(refused.webhook.id))[0]).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        last_error: 'The URL http://10.0.0.1:9000 is refused: 10.0.0.1 is a private address; the operator can allow it with TOCSIN_OUTBOUND_ALLOW.',
+      });
+      expect((await deliveries(broken.webhook.id))[0]).toMatchObject({ status: 'pending', attempts: 1, last_error: 'internal error in the hub; see its log', locked_until: null });
+      expect(receiver.received).toHaveLength(0);
     });
 
     // --- delivery -------------------------------------------------------------------------

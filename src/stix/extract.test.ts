@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputTooLargeError } from './errors.js';
@@ -5,6 +8,11 @@ import { defang, extractDefaults, extractIndicators, scanIndicators } from './ex
 import { normaliseObservable } from './observables.js';
 
 const pairs = (text: string): string[] => extractIndicators(text).map((i) => `${i.type}:${i.value}`);
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const unit42 = path.join(path.resolve(repoRoot, '../shared/data'), 'feeds/unit42-2025-01-22-IOCs-fake-Microsoft-Teams-site-defanged.txt');
+const haveUnit42 = existsSync(unit42);
+if (!haveUnit42) console.warn(`\n!! ${unit42} is absent: SKIPPING the extraction test on a real defanged IOC note.\n`);
 
 describe('extractIndicators', () => {
   it('reads the CISO example: refanged, typed and normalised', () => {
@@ -150,6 +158,23 @@ describe('extractIndicators', () => {
     expect(scanIndicators(text, { maxTokens: 4 }).indicators).toHaveLength(4);
     expect(scanIndicators(text)).toMatchObject({ truncated: false, tokensRead: 10 });
     expect(extractDefaults.maxIndicators).toBe(5000);
+  });
+});
+
+describe.skipIf(!haveUnit42)('extractIndicators on a real defanged IOC note (Unit 42)', () => {
+  it('finds its URLs, IPs and hashes, and nothing from file names or dates', () => {
+    const found = extractIndicators(readFileSync(unit42, 'utf8'));
+    const count = (type: string): number => found.filter((i) => i.type === type).length;
+    // 14 distinct defanged URLs, plus the three reference links that were never defanged.
+    const defangedUrls = found.filter((i) => i.type === 'url' && i.original.includes('[:]'));
+    expect(defangedUrls).toHaveLength(14);
+    expect(count('url')).toBe(17);
+    expect(count('sha256')).toBe(6);
+    expect(found).toContainEqual({ type: 'ipv4', value: '82.221.136.26', original: '82.221.136.26:443', note: 'On port 443' });
+    expect(found).toContainEqual(expect.objectContaining({ type: 'url', value: 'http://5.252.153.241:80/api/file/get-file/264872' }));
+    expect(found).toContainEqual(expect.objectContaining({ type: 'domain', value: 'burleson-appliance.net', original: 'burleson-appliance[.]net' }));
+    expect(found.filter((i) => i.type === 'domain' || i.type === 'ipv4').map((i) => i.value).sort()).toEqual(['45.125.66.252', '45.125.66.32', '82.221.136.26', 'burleson-appliance.net']);
+    for (const i of found.filter((x) => x.type !== 'url')) expect(i.value).not.toMatch(/\.(js|exe|ps1|dll)$/);
   });
 });
 

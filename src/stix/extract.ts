@@ -109,6 +109,9 @@ function classify(raw: string): Candidate | null {
   const text = refanged.replace(/^mailto:/i, '');
   if (!text) return null;
 
+  // A URL inside a longer token: `scriptlet:hxxp[:]//…`, `URL:https://…`.
+  const embedded = text.indexOf('://') > 0 ? /(?<![a-z])(?:https?|ftps?|sftp|wss?):\/\/.*$/is.exec(text) : null;
+  if (embedded && embedded.index > 0) return classify(embedded[0]);
   const scheme = /^([a-z][a-z0-9+.-]{0,15}):\/\//i.exec(text);
   if (scheme) {
     if (!urlSchemes.has(scheme[1]!.toLowerCase())) return null;

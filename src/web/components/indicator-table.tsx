@@ -25,7 +25,7 @@ export function IndicatorTable({ indicators, caption = 'Indicators' }: { indicat
               <td data-label="Value">
                 <code className="indicator-value">{i.defanged}</code>
               </td>
-              <td data-label="Copy">
+              <td data-label="">
                 <CopyButton text={i.value} label="Copy" what={`the real value of ${i.defanged}`} />
               </td>
             </tr>

@@ -122,15 +122,13 @@ export function Layout({ me, children }: { me: MeResponse; children: ReactNode }
   );
 }
 
-/** " (3)" after a nav label: a pill on screen, "Warnings (3)" to a screen reader. */
+/** After a nav label: a pill on screen, "Warnings (3)" to a screen reader. */
 function Count({ n }: { n: number }) {
   return (
     <>
-      {' '}
-      <span className="nav-count" data-testid="unread-count">
-        <span className="visually-hidden">(</span>
+      <span className="visually-hidden"> ({n})</span>
+      <span className="nav-count" aria-hidden="true" data-testid="unread-count">
         {n}
-        <span className="visually-hidden">)</span>
       </span>
     </>
   );

@@ -9,7 +9,7 @@ const personalDataLabels: Record<string, string> = {
   phone: 'Phone number',
   'person-name': 'Name of a person',
   'internal-hostname': 'Your own host name',
-  'private-ip': 'Private or internal IP address',
+  'private-ip': 'Private IP address, or one of yours',
 };
 
 export function personalDataLabel(kind: string): string {
@@ -117,11 +117,14 @@ export interface PersonalDataListProps {
 
 export function PersonalDataList({ findings, done, onRedactAll, onRedactOne }: PersonalDataListProps) {
   const open = findings.filter((_, i) => !done.has(i)).length;
+  // "Redact all" rewrites the title and details; what was found among the pasted indicators
+  // may be the attacker's own address, so leaving it out stays a choice made one by one.
+  const redactable = findings.filter((f, i) => !done.has(i) && f.field !== 'text').length;
   return (
     <section className="review-block" aria-labelledby="review-personal">
       <div className="section-head">
         <h3 id="review-personal">Personal data</h3>
-        {open > 0 ? (
+        {redactable > 0 ? (
           <button type="button" className="button button-primary" onClick={onRedactAll}>
             Redact all
           </button>
@@ -133,7 +136,7 @@ export function PersonalDataList({ findings, done, onRedactAll, onRedactOne }: P
         <>
           <p>
             {open > 0
-              ? 'This looks like personal data or details of your own network. Recipients rarely need it: redact it unless it is part of the attack.'
+              ? 'This looks like personal data or details of your own network. Recipients rarely need it: redact it unless it is part of the attack, such as the address an attacker wrote from.'
               : 'All personal data found is redacted or left out.'}
           </p>
           <ul className="finding-list">

@@ -14,7 +14,7 @@ import {
 import { ConfirmButton } from './bits.tsx';
 import { CheckboxField, SelectField, TextAreaField, TextField } from './fields.tsx';
 import { Notice } from './notice.tsx';
-import { IndicatorChecklist, PersonalDataList, redactOne } from './review-findings.tsx';
+import { indicatorsMatching, IndicatorChecklist, PersonalDataList, redactOne } from './review-findings.tsx';
 
 interface EditDraft {
   version: number;
@@ -125,7 +125,7 @@ export function UpdateWarning({ warning, onSaved, onReload }: UpdateWarningProps
   const redactAll = () => {
     if (!preview) return;
     setDraft((d) => (d ? { ...d, details: preview.redacted.details ?? d.details, title: preview.redacted.title ?? d.title } : d));
-    setDone(new Set(preview.personalData.map((_, i) => i)));
+    setDone((old) => new Set([...old, ...preview.personalData.flatMap((f, i) => (f.field === 'text' ? [] : [i]))]));
   };
 
   const redactFinding = (index: number) => {
@@ -135,7 +135,8 @@ export function UpdateWarning({ warning, onSaved, onReload }: UpdateWarningProps
       const field = f.field;
       setDraft((d) => (d ? { ...d, [field]: redactOne(d[field], f) } : d));
     } else {
-      setChecked((old) => old.map((on, i) => on && !(preview?.indicators[i]?.original ?? '').includes(f.text)));
+      const leaveOut = new Set(indicatorsMatching(preview?.indicators ?? [], f));
+      setChecked((old) => old.map((on, i) => on && !leaveOut.has(i)));
     }
     setDone((old) => new Set(old).add(index));
   };

@@ -110,7 +110,7 @@ export function WebhooksSection({ orgId }: { orgId: string }) {
                   </th>
                   <td data-label="Address" className="break">
                     <span className="mono">{hook.url}</span>
-                    {hook.secretHint ? <span className="muted block">Secret ends in {hook.secretHint}</span> : null}
+                    {hook.secretHint ? <span className="muted block">Secret {hook.secretHint}</span> : null}
                   </td>
                   <td data-label="Format">{formatLabel(hook.format)}</td>
                   <td data-label="Warnings">{filterSummary(hook.filter, groupNames)}</td>

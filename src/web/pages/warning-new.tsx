@@ -112,10 +112,8 @@ export function NewWarningPage() {
       details: preview.redacted.details ?? d.details,
       title: preview.redacted.title ?? d.title,
     }));
-    // Personal data in the pasted text: the indicators that carry it are left out.
-    const leaveOut = new Set(preview.personalData.filter((f) => f.field === 'text').flatMap((f) => indicatorsMatching(preview.indicators, f)));
-    setChecked((old) => old.map((on, i) => on && !leaveOut.has(i)));
-    setDone(new Set(preview.personalData.map((_, i) => i)));
+    // Findings among the pasted indicators stay for the sender to leave out one by one.
+    setDone((old) => new Set([...old, ...preview.personalData.flatMap((f, i) => (f.field === 'text' ? [] : [i]))]));
   };
 
   const redactFinding = (index: number) => {

@@ -120,7 +120,7 @@ export function WarningsPage() {
         <span className="live-dot" aria-hidden="true" />
         {statusText[live.status]}
       </p>
-      <form className="filters" aria-label="Filter warnings" onSubmit={(e) => e.preventDefault()}>
+      <form className="filters filters-compact" aria-label="Filter warnings" onSubmit={(e) => e.preventDefault()}>
         <SelectField label="Status" value={status} options={statusOptions} onChange={setStatus} />
         <SelectField label="Kind" value={kind} options={kindOptions} onChange={setKind} />
       </form>

@@ -68,7 +68,7 @@ export function WebhookPage({ id }: { id: string }) {
         </button>
       }
     >
-      <form className="filters" aria-label="Filter deliveries" onSubmit={(e) => e.preventDefault()}>
+      <form className="filters filters-compact" aria-label="Filter deliveries" onSubmit={(e) => e.preventDefault()}>
         <SelectField
           label="Status"
           value={status}
