@@ -26,6 +26,7 @@ import { AlertFilterSchema } from './push/filters.js';
 import type { Pump } from './push/pump.js';
 import { createMailPump } from './push/alerts.deliverer.js';
 import { createWebhookPump } from './push/webhooks.deliverer.js';
+import { createRetentionPump } from './push/retention.js';
 import { StreamHub } from './push/stream.js';
 import { alertsRoutes } from './push/alerts.routes.js';
 import { streamRoutes } from './push/stream.routes.js';
@@ -109,7 +110,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   // Live delivery: the SSE hub and the outbox pumps run while the app is up.
   const streams = new StreamHub(ctx);
-  const pumps: Pump[] = options.workers === false ? [] : [createWebhookPump(ctx), createMailPump(ctx)];
+  const pumps: Pump[] = options.workers === false ? [] : [createWebhookPump(ctx), createMailPump(ctx), createRetentionPump(ctx)];
   if (options.workers !== false) {
     app.addHook('onReady', async () => {
       await streams.start();

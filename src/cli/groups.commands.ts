@@ -3,29 +3,12 @@
 import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
 import type { AppContext } from '../context.js';
-import { notFound } from '../errors.js';
 import { cliActor } from '../orgs/actor.js';
-import { findGroupById, findGroupByNameKey } from '../orgs/groups.repository.js';
 import { addGroupMember, createGroup, deleteGroup, getGroup, listGroups, removeGroupMember, type Group } from '../orgs/groups.service.js';
-import { findOrganisationById, findOrganisationByNameKey } from '../orgs/organisations.repository.js';
-import { nameKey } from '../orgs/organisations.service.js';
 import { printResult, withContext, type CliIO } from './context.js';
+import { resolveGroup, resolveOrg } from './resolve.js';
 
 type GetConfig = () => Config;
-
-/** An organisation given by id or by exact name. */
-async function resolveOrg(ctx: AppContext, ref: string): Promise<string> {
-  const org = (await findOrganisationById(ctx.db, ref)) ?? (await findOrganisationByNameKey(ctx.db, nameKey(ref)));
-  if (!org) throw notFound(`organisation "${ref}"`);
-  return org.id;
-}
-
-/** A sharing group given by id or by exact name. */
-async function resolveGroup(ctx: AppContext, ref: string): Promise<string> {
-  const group = (await findGroupById(ctx.db, ref)) ?? (await findGroupByNameKey(ctx.db, nameKey(ref)));
-  if (!group) throw notFound(`sharing group "${ref}"`);
-  return group.id;
-}
 
 function groupRows(group: Group): string[][] {
   return [

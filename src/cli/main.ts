@@ -9,6 +9,7 @@ import { StoreUnavailableError } from '../store/database.js';
 import { processIO, printResult, type CliIO } from './context.js';
 import { registerGroupCommands } from './groups.commands.js';
 import { registerMemberCommands } from './members.commands.js';
+import { registerWarningCommands } from './warnings.commands.js';
 
 /** Build the command tree. `getConfig` reads the global flags once the command line is parsed. */
 export function buildCli(io: CliIO, env: Record<string, string | undefined> = process.env): Command {
@@ -82,6 +83,7 @@ export function buildCli(io: CliIO, env: Record<string, string | undefined> = pr
 
   registerMemberCommands(program, io, getConfig);
   registerGroupCommands(program, io, getConfig);
+  registerWarningCommands(program, io, getConfig);
   return program;
 }
 

@@ -2,15 +2,14 @@
 import type { Command } from 'commander';
 import { listAudit } from '../audit/audit.service.js';
 import type { Config } from '../config/config.js';
-import { AppError, notFound } from '../errors.js';
-import { actorForUser, createPasswordResetLink } from '../orgs/auth.service.js';
+import { AppError } from '../errors.js';
+import { createPasswordResetLink } from '../orgs/auth.service.js';
 import { cliActor, roles, scopes, type Role, type Scope } from '../orgs/actor.js';
 import { inviteOperator, inviteToOrganisation } from '../orgs/invitations.service.js';
 import {
   createOrganisation,
   getOrganisation,
   listDirectory,
-  nameKey,
   orgKinds,
   removeOrganisation,
   updateOrganisationProfile,
@@ -19,10 +18,10 @@ import {
 } from '../orgs/organisations.service.js';
 import { readSettings, updateSettings } from '../orgs/settings.service.js';
 import { createToken, listTokens, revokeToken } from '../orgs/tokens.service.js';
-import { findUserByEmail, findUserById } from '../orgs/users.repository.js';
 import { createUser, listUsers, updateUser } from '../orgs/users.service.js';
 import type { AppContext } from '../context.js';
 import { printResult, withContext, type CliIO } from './context.js';
+import { actAs, resolveOrg, resolveUser } from './resolve.js';
 
 type GetConfig = () => Config;
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -35,21 +34,6 @@ function oneOf<T extends string>(what: string, allowed: readonly T[], value: str
 function integer(what: string, value: string): number {
   if (!/^\d+$/.test(value)) throw new AppError('VALIDATION_FAILED', { detail: `${what} "${value}" is not a whole number` });
   return Number(value);
-}
-
-/** An organisation given by id or by exact name. */
-async function resolveOrg(ctx: AppContext, ref: string): Promise<string> {
-  const byId = await ctx.db.selectFrom('organisations').select('id').where('id', '=', ref).executeTakeFirst();
-  if (byId) return byId.id;
-  const byName = await ctx.db.selectFrom('organisations').select('id').where('name_key', '=', nameKey(ref)).executeTakeFirst();
-  if (!byName) throw notFound(`organisation "${ref}"`);
-  return byName.id;
-}
-
-async function resolveUser(ctx: AppContext, ref: string) {
-  const user = ref.includes('@') ? await findUserByEmail(ctx.db, ref) : await findUserById(ctx.db, ref);
-  if (!user) throw notFound(`user "${ref}"`);
-  return user;
 }
 
 export function registerMemberCommands(program: Command, io: CliIO, getConfig: GetConfig): void {
@@ -257,10 +241,7 @@ export function registerMemberCommands(program: Command, io: CliIO, getConfig: G
     .option('--json', 'print JSON')
     .action(async (o) => {
       const result = await run(async (ctx) => {
-        const row = await resolveUser(ctx, o.user);
-        if (row.disabled_at) throw new AppError('AUTH_ACCOUNT_DISABLED');
-        const orgObserver = row.org_id ? (await ctx.db.selectFrom('organisations').select('observer').where('id', '=', row.org_id).executeTakeFirst())?.observer === 1 : false;
-        const actor = { ...actorForUser(row, orgObserver, { ip: null, userAgent: 'tocsin-cli' }, 'session', null), kind: 'user' as const };
+        const actor = await actAs(ctx, o.user);
         return createToken(ctx, actor, {
           name: o.name,
           scopes: (o.scope ?? ['read']).map((s: string) => oneOf<Scope>('scope', scopes, s)),

@@ -28,6 +28,8 @@ export interface Config {
   tokenDefaultDays: number;
   votingRule: VotingRule;
   adminEmail: string;
+  eventRetentionHours: number;
+  deliveryLogDays: number;
   metricsToken: string | undefined;
   /** normalised allow-list entries: CIDRs (`10.0.0.0/8`), host names, `*.suffix` wildcards */
   outboundAllow: readonly string[];
@@ -121,6 +123,8 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
       if (!/^[^\s@]+@[^\s@]+$/.test(v)) throw new Error('must be an email address');
       return v.toLowerCase();
     }) ?? 'operator@localhost',
+    eventRetentionHours: get('eventRetentionHours', parseInteger) ?? 72,
+    deliveryLogDays: get('deliveryLogDays', parseInteger) ?? 30,
     metricsToken: get('metricsToken', String),
     outboundAllow: get('outboundAllow', parseOutboundAllow) ?? [],
     webhookTimeoutMs: get('webhookTimeoutMs', parseInteger) ?? 10_000,

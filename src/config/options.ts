@@ -39,6 +39,8 @@ export const optionSpecs = {
   tokenDefaultDays: { env: 'TOCSIN_TOKEN_DEFAULT_DAYS', type: 'integer', default: '365', min: 1, max: 3650, description: 'Expiry of API tokens created without one.' },
   votingRule: { env: 'TOCSIN_VOTING_RULE', type: 'string', default: 'city:250000,county:900000', description: 'Who may vote: kind:minimum-population pairs. Observer organisations never vote.' },
   adminEmail: { env: 'TOCSIN_ADMIN_EMAIL', type: 'string', default: 'operator@localhost', description: 'Email of the operator account created on first start.' },
+  eventRetentionHours: { env: 'TOCSIN_EVENT_RETENTION_HOURS', type: 'integer', default: '72', min: 1, max: 8760, description: 'How long live events are kept for stream replay (Last-Event-ID); pending deliveries keep theirs.' },
+  deliveryLogDays: { env: 'TOCSIN_DELIVERY_LOG_DAYS', type: 'integer', default: '30', min: 1, max: 3650, description: 'How long finished webhook and mail deliveries stay in the delivery log.' },
   metricsToken: { env: 'TOCSIN_METRICS_TOKEN', type: 'string', secret: true, description: 'Bearer token for /metrics from other machines; without it only loopback may scrape.' },
   outboundAllow: { env: 'TOCSIN_OUTBOUND_ALLOW', type: 'string', description: 'Internal destinations outgoing calls (webhooks) may reach anyway: comma-separated CIDRs, addresses and host names (*.example.org for subdomains). Unset: only public internet addresses.' },
   webhookTimeoutMs: { env: 'TOCSIN_WEBHOOK_TIMEOUT_MS', type: 'integer', default: '10000', min: 100, max: 120000, description: 'How long one webhook delivery attempt may take (connect, send, answer), in milliseconds.' },

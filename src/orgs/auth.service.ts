@@ -217,7 +217,9 @@ export async function requestPasswordReset(ctx: AppContext, emailInput: string, 
     return;
   }
   const { url } = await createPasswordResetLink(ctx, anonymousActor(info, user.email), user);
-  await ctx.mailer
+  // Not awaited: waiting for the SMTP server would make the answer slower for real accounts,
+  // telling an attacker which addresses exist.
+  void ctx.mailer
     .send({
       to: user.email,
       subject: 'Reset your Tocsin password',

@@ -76,10 +76,6 @@ export async function deleteUserSessions(db: Kysely<Database>, userId: string, e
   await q.execute();
 }
 
-export async function deleteExpiredSessions(db: Kysely<Database>, now: string): Promise<void> {
-  await db.deleteFrom('sessions').where('expires_at', '<', now).execute();
-}
-
 export async function getSetting(db: Kysely<Database>, key: string): Promise<unknown> {
   const row = await db.selectFrom('hub_settings').select('value').where('key', '=', key).executeTakeFirst();
   return row ? (JSON.parse(row.value) as unknown) : undefined;

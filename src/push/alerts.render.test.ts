@@ -29,7 +29,9 @@ describe('alert mail rendering', () => {
   it('names TLP, severity, kind and title in the subject, and says when it is an update or a retraction', () => {
     expect(alertSubject(item())).toBe('[TLP:AMBER] High: Phishing — Fake invoices');
     expect(alertSubject(item({ severity: 'critical', kind: 'ransomware', tlp: 'amber+strict' }, 'warning.updated'))).toBe('[TLP:AMBER+STRICT] Updated: Critical: Ransomware — Fake invoices');
-    expect(alertSubject(item({ tlp: 'red' }, 'warning.retracted'))).toBe('[TLP:RED] Retracted: Phishing — Fake invoices');
+    expect(alertSubject(item({ tlp: 'amber' }, 'warning.retracted'))).toBe('[TLP:AMBER] Retracted: Phishing — Fake invoices');
+    // A RED warning's title never goes into a mail.
+    expect(alertSubject(item({ tlp: 'red' }, 'warning.retracted'))).toBe('[TLP:RED] Retracted: Phishing — TLP:RED warning — sign in to read it');
     // A title cannot add header lines, and links in it are not clickable.
     expect(alertSubject(item({ title: 'Pay\r\nBcc: all@example.org now at evil.example.net' }))).toBe('[TLP:AMBER] High: Phishing — Pay Bcc: all@example[.]org now at evil[.]example[.]net');
   });
@@ -90,12 +92,14 @@ describe('alert mail rendering', () => {
     ];
     const mail = renderDigest(items, opts);
     expect(mail.subject).toBe('[TLP:RED] Hourly digest: 3 warnings (highest: Medium)');
-    expect(mail.text.indexOf('Newest')).toBeLessThan(mail.text.indexOf('Withdrawn'));
-    expect(mail.text.indexOf('Withdrawn')).toBeLessThan(mail.text.indexOf('Oldest'));
+    // The RED item is listed sealed: its title stays on the hub.
+    expect(mail.text).not.toContain('Withdrawn');
+    expect(mail.text.indexOf('Newest')).toBeLessThan(mail.text.indexOf('TLP:RED warning — sign in'));
+    expect(mail.text.indexOf('TLP:RED warning — sign in')).toBeLessThan(mail.text.indexOf('Oldest'));
     expect(mail.text).toContain('[TLP:RED] Retracted: ');
     expect(mail.text).toContain('Retracted: wrong sender');
     expect(mail.html).toContain('Oldest &lt;one&gt;');
-    expect(mail.html).toContain('<s>Withdrawn</s>');
+    expect(mail.html).toContain('<s>TLP:RED warning — sign in to read it</s>');
     expect(mail.html).toContain('https://hub.example.org/warnings/w1');
   });
 
@@ -124,5 +128,35 @@ describe('alert mail rendering', () => {
   it('backs off from 30 s, doubling, to at most an hour', () => {
     const o = { retryBaseMs: 30_000, retryCapMs: 3_600_000 };
     expect([0, 1, 2, 6, 7, 50].map((n) => retryDelayMs(n, o))).toEqual([30_000, 60_000, 120_000, 1_920_000, 3_600_000, 3_600_000]);
+  });
+});
+
+describe('TLP:RED in mail', () => {
+  it('never puts a RED warning’s title, details or indicators in a mail', async () => {
+    const { renderAlert, renderDigest } = await import('./alerts.render.js');
+    const warning = {
+      id: '7d9f3c1e-0000-4000-8000-000000000001',
+      title: 'Secret intrusion at the water plant',
+      kind: 'account-compromise',
+      severity: 'critical',
+      tlp: 'red' as const,
+      source: { label: 'Springfield' },
+      details: 'The SCADA jump host was accessed with stolen credentials.',
+      indicators: [{ type: 'ipv4', value: '203.0.113.66', defanged: '203.0.113[.]66' }],
+      status: 'active',
+      retractionReason: null,
+      version: 1,
+    };
+    const opts = { publicUrl: 'https://hub.example', reason: 'test' };
+    const one = renderAlert({ type: 'warning.created', warning } as never, opts);
+    const digest = renderDigest([{ type: 'warning.created', warning } as never], opts);
+    for (const mail of [one, digest]) {
+      const all = `${mail.subject}\n${mail.text}\n${mail.html}`;
+      expect(all).not.toContain('water plant');
+      expect(all).not.toContain('SCADA');
+      expect(all).not.toContain('203.0.113');
+      expect(all).toContain('https://hub.example/warnings/7d9f3c1e-0000-4000-8000-000000000001');
+    }
+    expect(one.subject).toContain('[TLP:RED]');
   });
 });

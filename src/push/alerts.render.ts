@@ -75,7 +75,17 @@ export function toAlertItem(payload: unknown): AlertItem | null {
 }
 
 /** `[TLP:AMBER] High: Phishing — Title`, with `Updated:` or `Retracted:` after the TLP tag. */
-export function alertSubject(item: AlertItem): string {
+/**
+ * TLP:RED is for the named recipients only, and mail is easily forwarded: a RED warning's
+ * title, details and indicators never go into a mail — the mail says one arrived and links to it.
+ */
+export function sealRed(item: AlertItem): AlertItem {
+  if (item.warning.tlp !== 'red') return item;
+  return { ...item, warning: { ...item.warning, title: 'TLP:RED warning — sign in to read it', details: 'This warning is TLP:RED: its content is not sent by email. Sign in to the hub to read it.', indicators: [] } };
+}
+
+export function alertSubject(original: AlertItem): string {
+  const item = sealRed(original);
   const w = item.warning;
   const title = truncate(oneLine(defangText(w.title)), mailLimits.subjectTitle);
   const what = `${kindLabel(w.kind)} — ${title}`;
@@ -85,7 +95,8 @@ export function alertSubject(item: AlertItem): string {
   return item.type === 'warning.updated' ? `${tag} Updated: ${rated}` : `${tag} ${rated}`;
 }
 
-export function renderAlert(item: AlertItem, opts: RenderOptions): RenderedMail {
+export function renderAlert(original: AlertItem, opts: RenderOptions): RenderedMail {
+  const item = sealRed(original);
   const w = item.warning;
   const link = warningLink(opts.publicUrl, w.id);
   const tlp = tlpStyles[w.tlp];
@@ -130,7 +141,8 @@ export function renderAlert(item: AlertItem, opts: RenderOptions): RenderedMail 
  * One mail for many alerts, in the order given (the deliverer passes newest first). The
  * subject carries the most restrictive TLP among them, so a mail filter keyed on it holds.
  */
-export function renderDigest(items: readonly AlertItem[], opts: RenderOptions): RenderedMail {
+export function renderDigest(originals: readonly AlertItem[], opts: RenderOptions): RenderedMail {
+  const items = originals.map(sealRed);
   const strictest = items.reduce<Tlp>((t, i) => (tlpLevels.indexOf(i.warning.tlp) > tlpLevels.indexOf(t) ? i.warning.tlp : t), 'clear');
   const live = items.filter((i) => i.type !== 'warning.retracted');
   const top = live.reduce<string | null>((s, i) => (s === null || severities.indexOf(i.warning.severity as never) > severities.indexOf(s as never) ? i.warning.severity : s), null);

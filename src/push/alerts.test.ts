@@ -397,7 +397,7 @@ for (const dialect of dialects) {
         expect(smtp.to(user.email)).toHaveLength(0);
         expect(smtp.to(immediate.email)).toHaveLength(1);
         clock.advance(minutes(30));
-        await emitWarning({ producer, audience, title: 'Second wave', severity: 'critical', tlp: 'red' });
+        await emitWarning({ producer, audience, title: 'Second wave', severity: 'critical', tlp: 'amber+strict' });
         await mail.runOnce();
         expect(smtp.to(user.email)).toHaveLength(0);
         clock.advance(minutes(29));
@@ -413,7 +413,7 @@ for (const dialect of dialects) {
         const digests = smtp.to(user.email);
         expect(digests).toHaveLength(1);
         const d = digests[0]!;
-        expect(d.subject).toBe('[TLP:RED] Hourly digest: 2 warnings (highest: Critical)');
+        expect(d.subject).toBe('[TLP:AMBER+STRICT] Hourly digest: 2 warnings (highest: Critical)');
         for (const part of [d.text, d.html]) {
           expect(part.indexOf('Second wave')).toBeGreaterThan(-1);
           expect(part.indexOf('Second wave')).toBeLessThan(part.indexOf('First wave'));

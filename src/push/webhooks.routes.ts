@@ -1,5 +1,5 @@
 // The webhooks API, every route in one place. Each handler: decode, call the service, respond.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
 import { actorOf } from '../http/auth.plugin.js';
 import { errorResponses, IdParams, ListOf, NoContent } from '../http/schemas.js';
