@@ -308,13 +308,29 @@ async function startHub(env, label, profileDir) {
     }),
   );
   let output = '';
-  const keep = (c) => (output = (output + c).slice(-8000));
+  let partial = '';
+  // Log lines at warn and above, counted by message (pino JSON on stdout).
+  const messages = new Map();
+  const keep = (c) => {
+    output = (output + c).slice(-8000);
+    const lines = (partial + c).split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const entry = JSON.parse(line);
+        if (entry.level >= 40) messages.set(entry.msg, (messages.get(entry.msg) ?? 0) + 1);
+      } catch {
+        // not a log line
+      }
+    }
+  };
   child.stdout.setEncoding('utf8').on('data', keep);
   child.stderr.setEncoding('utf8').on('data', keep);
   const started = performance.now();
   for (;;) {
     const m = /listening on (http:\/\/[^\s,]+)/.exec(output);
-    if (m) return { child, url: m[1], label, output: () => output };
+    if (m) return { child, url: m[1], label, output: () => output, messages };
     if (child.exitCode !== null) throw new Error(`${label} exited with ${child.exitCode} before it was ready:\n${output}`);
     if (performance.now() - started > 30_000) throw new Error(`${label} was not ready after 30 s:\n${output}`);
     await sleep(20);
@@ -428,7 +444,8 @@ async function runDialect(dialect, receiverUrls) {
   const template = frame.replace(`id: ${eventId}\n`, 'id: @ID@\n').replace(`"id":${eventId},`, '"id":@ID@,').replaceAll(titleNow, '@TITLE@');
 
   for (const h of hubs) await stopProcess(h.child);
-  const hubLogTail = hubs.map((h) => h.output().split('\n').filter((l) => /"level":(40|50|60)/.test(l)).slice(-5)).flat();
+  const hubLog = new Map();
+  for (const h of hubs) for (const [msg, n] of h.messages) hubLog.set(msg, (hubLog.get(msg) ?? 0) + n);
   let profile = null;
   if (profileDir) {
     profile = pids.map((pid) => {
@@ -474,7 +491,7 @@ async function runDialect(dialect, receiverUrls) {
     floorRssPeak,
     frameBytes: Buffer.byteLength(frame),
     templateBytes: Buffer.byteLength(template),
-    hubLogTail,
+    hubLog: [...hubLog].map(([msg, n]) => `${msg} ×${n}`),
     profile,
     profileDir,
   };
@@ -578,7 +595,7 @@ function report({ machine, buildNote, runs, sqliteVersion, elapsedS }) {
     if (trouble.dropped || trouble.resets || trouble.ends || r.result.postFailures) {
       p(`  - **trouble**: ${trouble.dropped} streams dropped, ${trouble.resets} resets, ${trouble.ends} ends, ${r.result.postFailures} failed posts ${r.result.postFailureSamples.join('; ')}`);
     }
-    if (r.hubLogTail.length) p(`  - hub warnings/errors (last lines): \`${r.hubLogTail.join(' | ').slice(0, 600)}\``);
+    if (r.hubLog.length) p(`  - hub log at warn and above, by message: ${r.hubLog.map((x) => `"${x.slice(0, 200)}"`).join(', ')}`);
   }
   p();
   if (runs.some((r) => r.profile)) {

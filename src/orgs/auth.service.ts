@@ -18,6 +18,7 @@ import {
   findUserById,
   insertSession,
   touchSession,
+  claimTotpStep,
   updateUser,
 } from './users.repository.js';
 
@@ -103,7 +104,9 @@ export async function login(
   if (user.disabled_at) throw new AppError('AUTH_ACCOUNT_DISABLED');
   if (user.totp_enabled === 1) {
     if (!input.totp) throw new AppError('AUTH_TOTP_REQUIRED');
-    if (!verifyTotp(user.totp_secret!, user.email, input.totp, ctx.now())) {
+    const step = verifyTotp(user.totp_secret!, user.email, input.totp, ctx.now());
+    // A code seen once (by us, or by someone looking over a shoulder) is not accepted again.
+    if (step === null || !(await claimTotpStep(ctx.db, user.id, step))) {
       await registerFailure(ctx, user, info, 'totp');
       throw new AppError('AUTH_TOTP_INVALID');
     }
@@ -273,7 +276,8 @@ export async function enableTotp(ctx: AppContext, actor: Actor, code: string): P
   if (!user) throw new AppError('AUTH_REQUIRED');
   if (user.totp_enabled === 1) throw new AppError('TOTP_ALREADY_ENABLED');
   if (!user.totp_secret) throw new AppError('TOTP_NOT_SET_UP');
-  if (!verifyTotp(user.totp_secret, user.email, code, ctx.now())) throw new AppError('AUTH_TOTP_INVALID');
+  const step = verifyTotp(user.totp_secret, user.email, code, ctx.now());
+  if (step === null || !(await claimTotpStep(ctx.db, user.id, step))) throw new AppError('AUTH_TOTP_INVALID');
   await ctx.db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { totp_enabled: 1, updated_at: ctx.now().toISOString() });
     await recordAudit(ctx, trx, actor, { action: 'auth.totp_enable', orgId: user.org_id, targetType: 'user', targetId: user.id });

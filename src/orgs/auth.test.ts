@@ -144,9 +144,14 @@ for (const dialect of dialects) {
       expect(badCode.json().code).toBe('AUTH_TOTP_INVALID');
       const wrongPassword = await login({ email: user.email, password: 'wrong password here', totp: currentTotp(secret, user.email, clock.now()) });
       expect(wrongPassword.json().code).toBe('AUTH_INVALID_CREDENTIALS');
-      const ok = await login({ email: user.email, password: testPassword, totp: currentTotp(secret, user.email, clock.now()) });
+      // The code that enabled TOTP was used once already; sign in with the next one.
+      clock.advance(30_000);
+      const code = currentTotp(secret, user.email, clock.now());
+      const ok = await login({ email: user.email, password: testPassword, totp: code });
       expect(ok.statusCode, ok.body).toBe(200);
       expect(ok.json().user.totpEnabled).toBe(true);
+      // A code is accepted once: replaying it fails.
+      expect((await login({ email: user.email, password: testPassword, totp: code })).json().code).toBe('AUTH_TOTP_INVALID');
 
       expect((await hub.as(user, { method: 'POST', url: '/api/me/totp/disable', payload: { password: 'not my password' } })).json().code).toBe('PASSWORD_WRONG');
       expect((await hub.as(user, { method: 'POST', url: '/api/me/totp/disable', payload: { password: testPassword } })).statusCode).toBe(204);

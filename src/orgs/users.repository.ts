@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, SessionRow, UserRow } from '../store/schema.js';
 
-export type NewUser = Omit<UserRow, 'failed_logins' | 'locked_until' | 'last_login_at' | 'disabled_at' | 'totp_secret' | 'totp_enabled'>;
+export type NewUser = Omit<UserRow, 'failed_logins' | 'locked_until' | 'last_login_at' | 'disabled_at' | 'totp_secret' | 'totp_enabled' | 'totp_last_step'>;
 
 export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<void> {
   await db.insertInto('users').values({ ...user, failed_logins: 0, totp_enabled: 0 }).execute();
@@ -87,4 +87,15 @@ export async function putSetting(db: Kysely<Database>, key: string, value: unkno
     .values({ key, value: JSON.stringify(value), updated_at: at })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: at }))
     .execute();
+}
+
+/** Accept a TOTP time step once: false when this step (or a later one) was already used. */
+export async function claimTotpStep(db: Kysely<Database>, userId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -37,6 +37,8 @@ export interface UsersTable {
   password_hash: string | null;
   totp_secret: string | null;
   totp_enabled: number;
+  /** last accepted TOTP time step: a code is never accepted twice */
+  totp_last_step: number | null;
   failed_logins: number;
   locked_until: string | null;
   last_login_at: string | null;
