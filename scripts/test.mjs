@@ -18,6 +18,7 @@ function step(args, label) {
 step([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], 'type-check (server)');
 if (existsSync(path.join(root, 'src/web/tsconfig.json'))) {
   step([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'src/web/tsconfig.json', '--noEmit'], 'type-check (web app)');
+  step([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'src/web/tsconfig.node.json', '--noEmit'], 'type-check (web build and browser tests)');
   buildIfStale({ server: false, web: true });
 }
 step([path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...process.argv.slice(2)], 'tests');

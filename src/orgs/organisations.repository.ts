@@ -16,6 +16,23 @@ export async function findOrganisationById(db: Kysely<Database>, id: string): Pr
   return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The organisation with its number of active users, in one query. */
+export async function findOrganisationWithUserCount(db: Kysely<Database>, id: string): Promise<(OrganisationRow & { user_count: number }) | undefined> {
+  return db
+    .selectFrom('organisations')
+    .selectAll('organisations')
+    .select((eb) =>
+      eb
+        .selectFrom('users')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('users.org_id', '=', 'organisations.id')
+        .where('users.disabled_at', 'is', null)
+        .as('user_count'),
+    )
+    .where('organisations.id', '=', id)
+    .executeTakeFirst() as Promise<(OrganisationRow & { user_count: number }) | undefined>;
+}
+
 export async function findOrganisationByNameKey(db: Kysely<Database>, nameKey: string): Promise<OrganisationRow | undefined> {
   return db.selectFrom('organisations').selectAll().where('name_key', '=', nameKey).executeTakeFirst();
 }

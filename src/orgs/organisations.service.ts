@@ -9,6 +9,7 @@ import type { AppContext } from '../context.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import { assertPlainText } from '../text.js';
 import type { Database, OrganisationRow } from '../store/schema.js';
+import { credentialsChanged } from './credential-cache.js';
 import { requireOperator, requireOrgAdmin, requireScope, type Actor } from './actor.js';
 import { normaliseAsn, normaliseDomain, normaliseIpRange, uniqueSorted } from './assets.js';
 import {
@@ -17,6 +18,7 @@ import {
   deleteOrganisation,
   findOrganisationById,
   findOrganisationByNameKey,
+  findOrganisationWithUserCount,
   insertOrganisation,
   listOrganisations,
   loadAssets,
@@ -106,10 +108,10 @@ export async function createOrganisation(ctx: AppContext, actor: Actor, input: O
 
 export async function getOrganisation(ctx: AppContext, actor: Actor, id: string): Promise<Organisation> {
   requireScope(actor, 'read');
-  const row = await findOrganisationById(ctx.db, id);
+  const row = await findOrganisationWithUserCount(ctx.db, id);
   if (!row) throw notFound('organisation');
-  const [assets, counts] = await Promise.all([loadAssets(ctx.db, [id]), countUsersByOrganisation(ctx.db)]);
-  return toOrganisation(ctx.config.votingRule, row, assets.get(id)!, counts.get(id) ?? 0);
+  const assets = await loadAssets(ctx.db, [id]);
+  return toOrganisation(ctx.config.votingRule, row, assets.get(id)!, Number(row.user_count ?? 0));
 }
 
 /** The member directory: every member may see who else belongs and how to reach them. */
@@ -156,6 +158,7 @@ export async function updateOrganisationProfile(ctx: AppContext, actor: Actor, i
       details: { fields: Object.keys(patch) },
     });
   });
+  if (patch.observer !== undefined) await credentialsChanged(ctx);
   return getOrganisation(ctx, actor, id);
 }
 

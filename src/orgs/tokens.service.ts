@@ -8,6 +8,7 @@ import { AppError, forbidden, notFound } from '../errors.js';
 import type { ApiTokenRow } from '../store/schema.js';
 import { isOrgAdmin, requireScope, scopes as allScopes, type Actor, type Scope } from './actor.js';
 import { actorForUser, type RequestInfo } from './auth.service.js';
+import { cachedCredential, credentialsChanged, rememberCredential, type CachedCredential } from './credential-cache.js';
 import { randomToken, safeEqual, sha256 } from './secrets.js';
 import { findUserById } from './users.repository.js';
 
@@ -117,6 +118,7 @@ export async function revokeToken(ctx: AppContext, actor: Actor, id: string): Pr
     await trx.updateTable('api_tokens').set({ revoked_at: ctx.now().toISOString() }).where('id', '=', id).execute();
     await recordAudit(ctx, trx, actor, { action: 'token.revoke', orgId: row.org_id, targetType: 'token', targetId: id, details: { name: row.name } });
   });
+  await credentialsChanged(ctx);
 }
 
 // Per process: which token+address pairs are known, and when last_used_at was written.
@@ -125,17 +127,29 @@ const lastTouched = new Map<string, number>();
 
 /** The actor behind a token; throws a specific error for an expired or revoked one. */
 export async function resolveToken(ctx: AppContext, tokenId: string, secret: string, info: RequestInfo): Promise<Actor> {
-  const row = await ctx.db.selectFrom('api_tokens').selectAll().where('id', '=', tokenId).executeTakeFirst();
-  if (!row || !safeEqual(row.secret_hash, sha256(secret))) throw new AppError('AUTH_TOKEN_INVALID');
+  const found = cachedCredential(ctx, tokenId) ?? (await loadCredential(ctx, tokenId));
+  const row = found?.token;
+  if (!found || !row || !safeEqual(row.secret_hash, sha256(secret))) throw new AppError('AUTH_TOKEN_INVALID');
   if (row.revoked_at) throw new AppError('AUTH_TOKEN_REVOKED', { at: row.revoked_at });
   const now = ctx.now();
   if (row.expires_at && row.expires_at <= now.toISOString()) throw new AppError('AUTH_TOKEN_EXPIRED', { at: row.expires_at });
-  const user = await findUserById(ctx.db, row.user_id);
-  if (!user || user.disabled_at) throw new AppError('AUTH_TOKEN_INVALID');
-  const org = user.org_id ? await ctx.db.selectFrom('organisations').select('observer').where('id', '=', user.org_id).executeTakeFirst() : undefined;
-  const actor = actorForUser(user, org?.observer === 1, info, 'token', row.id, new Set(row.scopes.split(',') as Scope[]));
+  const user = found.user;
+  if (user.disabled_at) throw new AppError('AUTH_TOKEN_INVALID');
+  const actor = actorForUser(user, found.orgObserver, info, 'token', row.id, new Set(row.scopes.split(',') as Scope[]));
   await noteTokenUse(ctx, actor, row, now);
   return actor;
+}
+
+/** Token, user and organisation in one round trip; remembered briefly (see credential-cache.ts). */
+async function loadCredential(ctx: AppContext, tokenId: string): Promise<CachedCredential | undefined> {
+  const token = await ctx.db.selectFrom('api_tokens').selectAll().where('id', '=', tokenId).executeTakeFirst();
+  if (!token) return undefined;
+  const user = await findUserById(ctx.db, token.user_id);
+  if (!user) return undefined;
+  const org = user.org_id ? await ctx.db.selectFrom('organisations').select('observer').where('id', '=', user.org_id).executeTakeFirst() : undefined;
+  const entry = { token, user, orgObserver: org?.observer === 1 };
+  rememberCredential(ctx, entry);
+  return { ...entry, at: Date.now() };
 }
 
 async function noteTokenUse(ctx: AppContext, actor: Actor, row: ApiTokenRow, now: Date): Promise<void> {

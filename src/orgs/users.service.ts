@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import type { UserRow } from '../store/schema.js';
+import { credentialsChanged } from './credential-cache.js';
 import { requireOperator, requireOrgAdmin, requireScope, type Actor, type Role } from './actor.js';
 import { findOrganisationById } from './organisations.repository.js';
 import { hashPassword, isWeakPassword, minPasswordLength, randomToken } from './secrets.js';
@@ -82,7 +83,7 @@ export interface UserPatch {
 }
 
 export async function updateUser(ctx: AppContext, actor: Actor, id: string, patch: UserPatch): Promise<User> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const user = await ctx.db.transaction().execute(async (trx) => {
     const row = await findUserById(trx, id);
     if (!row) throw notFound('user');
     if (row.org_id) requireOrgAdmin(actor, row.org_id, 'change this user');
@@ -120,6 +121,9 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, patc
     });
     return toUser((await findUserById(trx, id))!);
   });
+  // Tokens and streams of this user must see the new role or status at once, in every process.
+  await credentialsChanged(ctx);
+  return user;
 }
 
 export interface CreateUserInput {

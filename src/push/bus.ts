@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Logger } from 'pino';
 
-export type BusMessage = { kind: 'event'; id: number } | { kind: 'sharing' } | { kind: 'wake' };
+export type BusMessage = { kind: 'event'; id: number } | { kind: 'sharing' } | { kind: 'auth' } | { kind: 'wake' };
 
 export interface EventBus {
   publish(message: BusMessage): Promise<void>;

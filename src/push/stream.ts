@@ -54,7 +54,7 @@ export class StreamHub {
     this.started = true;
     this.lastId = await this.maxEventId();
     this.unsubscribe = this.ctx.bus.subscribe((m) => {
-      if (m.kind === 'sharing') void this.refreshReaders();
+      if (m.kind === 'sharing' || m.kind === 'auth') void this.refreshReaders();
       else this.wake();
     });
     // Fallbacks: a lost hint is caught within seconds; heartbeats keep proxies from closing idle streams.

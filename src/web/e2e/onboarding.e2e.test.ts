@@ -1,87 +1,10 @@
 // End to end in real Chromium: the operator adds a town and invites its admin; the invitation
 // arrives by real SMTP; the admin accepts it, signs in and creates an API token that works.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createTestHub, testPassword, type TestHub } from '../../test/harness.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const chromiumPath = process.env.TOCSIN_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-if (!existsSync(chromiumPath)) {
-  const why = `Chromium not found at ${chromiumPath} (set TOCSIN_CHROMIUM, or apt-get install chromium)`;
-  if (process.env.CI === 'true') throw new Error(`${why}. With CI=true the browser tests are mandatory.`);
-  console.warn(`\n!! ${why}: SKIPPING the browser tests.\n`);
-}
-
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on a free loopback port that keeps every message it accepts. */
-async function startMailbox(): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** The web app, built once into a temporary folder so the test never touches dist/. */
-async function buildWebApp(): Promise<string> {
-  const outDir = mkdtempSync(path.join(tmpdir(), 'tocsin-web-'));
-  const { build } = await import('vite');
-  // vitest sets NODE_ENV=test, which would make a development build (React's dev runtime).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: path.join(here, '..', 'vite.config.ts'),
-      logLevel: 'warn',
-      mode: 'production',
-      build: { outDir, emptyOutDir: true, sourcemap: false },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  return outDir;
-}
+import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium, startMailbox, until, type Mailbox } from './helpers.js';
 
 /** The link in a mail body, undoing quoted-printable soft line breaks. */
 function linkIn(raw: string, pathPrefix: string): string {
@@ -89,16 +12,6 @@ function linkIn(raw: string, pathPrefix: string): string {
   const match = new RegExp(`https?://[^\\s"<>]+${pathPrefix}[A-Za-z0-9_-]+`).exec(text);
   if (!match) throw new Error(`no ${pathPrefix} link in the mail:\n${raw}`);
   return match[0];
-}
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Console errors and failed requests of a page, for the failure message. */
@@ -120,9 +33,9 @@ async function signIn(page: Page, base: string, email: string, password: string)
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-describe.skipIf(!existsSync(chromiumPath))('onboarding a member in the browser', () => {
+describe.skipIf(!haveChromium)('onboarding a member in the browser', () => {
   let hub: TestHub;
-  let mailbox: Awaited<ReturnType<typeof startMailbox>>;
+  let mailbox: Mailbox;
   let browser: Browser;
   let webRoot: string;
   let base: string;

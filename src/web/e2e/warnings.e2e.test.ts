@@ -2,63 +2,26 @@
 // (pasted defanged indicators, review, TLP:AMBER to group G); city B, in G, sees it appear
 // on its open dashboard without a reload, with the unread badge; city C, outside G, never
 // does. A warning whose title is HTML shows as text and runs nothing; signing out ends the stream.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { cliActor } from '../../orgs/actor.js';
 import { addGroupMember, createGroup } from '../../orgs/groups.service.js';
 import { createTestHub, testPassword, type SignedInUser, type TestHub } from '../../test/harness.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const chromiumPath = process.env.TOCSIN_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-if (!existsSync(chromiumPath)) {
-  const why = `Chromium not found at ${chromiumPath} (set TOCSIN_CHROMIUM, or apt-get install chromium)`;
-  if (process.env.CI === 'true') throw new Error(`${why}. With CI=true the browser tests are mandatory.`);
-  console.warn(`\n!! ${why}: SKIPPING the browser tests.\n`);
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** The web app, built once into a temporary folder so the test never touches dist/. */
-async function buildWebApp(): Promise<string> {
-  const outDir = mkdtempSync(path.join(tmpdir(), 'tocsin-web-'));
-  const { build } = await import('vite');
-  // vitest sets NODE_ENV=test, which would make a development build (React's dev runtime).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: path.join(here, '..', 'vite.config.ts'),
-      logLevel: 'warn',
-      mode: 'production',
-      build: { outDir, emptyOutDir: true, sourcemap: false },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  return outDir;
-}
+import {
+  buildWebApp,
+  chromiumArgs,
+  chromiumPath,
+  decodeQp,
+  freePort,
+  haveChromium,
+  Receiver,
+  startMailbox,
+  tapStream,
+  until,
+  type Mailbox,
+  type StreamTap,
+} from './helpers.js';
 
 /** Page errors, failed requests and dialogs, for the failure message and the XSS check. */
 function watch(page: Page, who: string, log: string[], dialogs: string[]): Page {
@@ -104,7 +67,7 @@ async function titlesFromApi(page: Page): Promise<string[]> {
   });
 }
 
-describe.skipIf(!existsSync(chromiumPath))('warnings pushed to peers in the browser', () => {
+describe.skipIf(!haveChromium)('warnings pushed to peers in the browser', () => {
   let hub: TestHub;
   let browser: Browser;
   let webRoot: string;
