@@ -1,10 +1,11 @@
 // End to end in real Chromium: an analyst in city A reports an attack through the form
 // (pasted defanged indicators, review, TLP:AMBER to group G); city B, in G, sees it appear
 // on its open dashboard without a reload, with the unread badge; city C, outside G, never
-// does. A warning whose title is HTML shows as text and runs nothing; signing out ends the stream.
+// does. B's webhook and B's people by mail get it too; C's webhook, mailbox and stream stay
+// empty. A warning whose title is HTML shows as text and runs nothing; signing out ends the stream.
 import { rmSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { cliActor } from '../../orgs/actor.js';
 import { addGroupMember, createGroup } from '../../orgs/groups.service.js';
 import { createTestHub, testPassword, type SignedInUser, type TestHub } from '../../test/harness.js';
@@ -74,16 +75,27 @@ describe.skipIf(!haveChromium)('warnings pushed to peers in the browser', () => 
   let base: string;
   let analyst: SignedInUser;
   let peer: SignedInUser;
+  let peerAdmin: SignedInUser;
   let outsider: SignedInUser;
+  let outsiderAnalyst: SignedInUser;
   let groupId: string;
+  let cedarId: string;
+  let mailbox: Mailbox;
+  const hookB = new Receiver();
+  const hookC = new Receiver();
+  // What a test opens, closed after it even when it fails, so the next one starts clean.
+  const taps: StreamTap[] = [];
+  const contexts: BrowserContext[] = [];
   const browserLog: string[] = [];
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    webRoot = await buildWebApp();
+    [webRoot, mailbox] = await Promise.all([buildWebApp(), startMailbox(), hookB.start(), hookC.start()]);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    hub = await createTestHub('sqlite', { publicUrl: base }, { webRoot });
+    // Real mail and webhook deliveries: the hub's deliverers run in this process and reach
+    // the receivers on loopback, which the outbound policy allows for this test only.
+    hub = await createTestHub('sqlite', { publicUrl: base, smtpUrl: mailbox.url, outboundAllow: '127.0.0.1' }, { webRoot });
     await hub.app.listen({ port, host: '127.0.0.1' });
 
     const alderton = await hub.createOrg({ name: 'City of Alderton', region: 'Region 3' });
@@ -93,6 +105,7 @@ describe.skipIf(!haveChromium)('warnings pushed to peers in the browser', () => 
     await addGroupMember(hub.app.ctx, cliActor(), group.id, alderton.id);
     await addGroupMember(hub.app.ctx, cliActor(), group.id, brookvale.id);
     groupId = group.id;
+    cedarId = cedar.id;
     // Cedar Falls shares other groups, so it is a full member of the hub, just not of this group.
     const other = await createGroup(hub.app.ctx, cliActor(), { name: 'Valley towns', ownerOrgId: cedar.id });
     await addGroupMember(hub.app.ctx, cliActor(), other.id, cedar.id);
@@ -100,23 +113,53 @@ describe.skipIf(!haveChromium)('warnings pushed to peers in the browser', () => 
     analyst = await hub.createUser({ orgId: alderton.id, role: 'analyst', email: 'analyst@alderton.example' });
     peer = await hub.createUser({ orgId: brookvale.id, role: 'analyst', email: 'soc@brookvale.example' });
     outsider = await hub.createUser({ orgId: cedar.id, role: 'admin', email: 'it@cedarfalls.example' });
+    outsiderAnalyst = await hub.createUser({ orgId: cedar.id, role: 'analyst', email: 'soc@cedarfalls.example' });
+    peerAdmin = await hub.createUser({ orgId: brookvale.id, role: 'admin', email: 'it@brookvale.example' });
+
+    // B and C each have a webhook, added by their admins, to receivers of their own.
+    for (const [admin, org, hook] of [[peerAdmin, brookvale, hookB], [outsider, cedar, hookC]] as const) {
+      const res = await hub.as(admin, { method: 'POST', url: `/api/orgs/${org.id}/webhooks`, payload: { name: `SIEM of ${org.name}`, url: hook.url, format: 'json' } });
+      expect(res.statusCode, res.body).toBe(201);
+    }
 
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  });
+
+  /** A page in a browser of its own (cookies not shared), watched for errors and dialogs. */
+  async function openPage(who: string): Promise<Page> {
+    const context = await browser.newContext();
+    contexts.push(context);
+    return watch(await context.newPage(), who, browserLog, dialogs);
+  }
+
+  afterEach(async () => {
+    for (const tap of taps.splice(0)) tap.close();
+    for (const context of contexts.splice(0)) await context.close();
   });
 
   afterAll(async () => {
     await browser?.close();
     await hub?.close();
+    await Promise.all([mailbox?.close(), hookB.close(), hookC.close()]);
     if (webRoot) rmSync(webRoot, { recursive: true, force: true });
   });
 
-  it('city A reports an attack to group G; B sees it live with the unread badge, C never sees it', async () => {
-    onTestFailed(() => console.error(`browser log:\n  ${browserLog.join('\n  ') || '(nothing)'}`));
+  it('city A reports an attack to group G; B sees it live with the unread badge, by webhook and mail; C never sees it', async () => {
+    let tapC: StreamTap | undefined;
+    onTestFailed(() =>
+      console.error(
+        `browser log:\n  ${browserLog.join('\n  ') || '(nothing)'}\n` +
+          `webhook B: ${JSON.stringify(hookB.received.map((d) => d.type))}, webhook C: ${JSON.stringify(hookC.received.map((d) => d.body))}\n` +
+          `mail to: ${JSON.stringify(mailbox.mails.map((m) => m.to))}\n` +
+          `stream C: ${JSON.stringify(tapC?.frames ?? [])}`,
+      ),
+    );
+    const cedarFalls = [outsider.email, outsiderAnalyst.email];
     const title = 'Payroll phishing: fake direct-deposit update page';
 
     // B (in the group) and C (outside it) have the dashboard open, in other windows.
-    const b = watch(await (await browser.newContext()).newPage(), 'B', browserLog, dialogs);
-    const c = watch(await (await browser.newContext()).newPage(), 'C', browserLog, dialogs);
+    const b = await openPage('B');
+    const c = await openPage('C');
     await signIn(b, base, peer.email);
     await signIn(c, base, outsider.email);
     await openDashboard(b);
@@ -124,10 +167,15 @@ describe.skipIf(!haveChromium)('warnings pushed to peers in the browser', () => 
     await lookAway(b);
     await lookAway(c);
     const cCardsBefore = await c.getByTestId('warning-card').count();
+    // The raw stream of each, read outside the browser as a script with B's or C's session would.
+    const tapB = await tapStream(base, peer.cookie);
+    tapC = await tapStream(base, outsider.cookie);
+    taps.push(tapB, tapC);
+    const mailsBefore = mailbox.mails.length;
     await expect.poll(() => b.getByRole('link', { name: 'Warnings', exact: true }).count()).toBe(1);
 
     // A reports the attack through the guided form.
-    const a = watch(await (await browser.newContext()).newPage(), 'A', browserLog, dialogs);
+    const a = await openPage('A');
     await signIn(a, base, analyst.email);
     await a.getByRole('link', { name: 'Report an attack' }).click();
     await a.getByRole('heading', { level: 1, name: 'Report an attack' }).waitFor();
@@ -176,8 +224,27 @@ describe.skipIf(!haveChromium)('warnings pushed to peers in the browser', () => 
     await b.evaluate(() => window.dispatchEvent(new Event('focus')));
     await b.getByRole('link', { name: 'Warnings', exact: true }).waitFor();
 
-    // C: nothing, not even after a while; the API agrees.
+    // B's webhook receiver gets the event, and B's people get the alert by mail; not the sender.
+    const delivered = await until('the warning at B\'s webhook', () => hookB.received.find((d) => d.warningId === warningId));
+    expect(delivered).toMatchObject({ type: 'warning.created', title });
+    expect(delivered.headers['content-type']).toContain('application/json');
+    const alertMails = () => mailbox.mails.slice(mailsBefore).filter((m) => decodeQp(m.raw).includes(`/warnings/${warningId}`));
+    await until('the alert mail to B\'s people', () => {
+      const to = alertMails().flatMap((m) => m.to);
+      return to.includes(peer.email) && to.includes(peerAdmin.email) ? true : undefined;
+    });
+    expect(tapB.frames.filter((f) => f.data.includes(warningId)).map((f) => f.event)).toEqual(['warning.created']);
+
+    // C: nothing, not even after a while; not on its dashboard, stream, webhook or in its mail.
     await c.waitForTimeout(1500);
+    expect(hookC.received).toEqual([]);
+    const recipients = mailbox.mails.slice(mailsBefore).flatMap((m) => m.to);
+    for (const address of cedarFalls) expect(recipients).not.toContain(address);
+    expect(recipients.filter((r) => r.endsWith('@cedarfalls.example'))).toEqual([]);
+    expect(alertMails().flatMap((m) => m.to).sort()).toEqual([peer.email, peerAdmin.email].sort());
+    expect(tapC.frames).toEqual([]);
+    expect(tapC.raw).not.toContain(warningId);
+    expect(tapC.raw).not.toContain(title);
     expect(await c.getByTestId('warning-card').count()).toBe(cCardsBefore);
     expect(await c.getByText(title).count()).toBe(0);
     expect(await c.getByRole('link', { name: 'Warnings', exact: true }).count()).toBe(1);
@@ -195,15 +262,35 @@ describe.skipIf(!haveChromium)('warnings pushed to peers in the browser', () => 
     expect(body.indicators.map((i) => i.value).sort()).toEqual(
       ['198.51.100.23', '5d41402abc4b2a76b9719d911017c592', 'https://payroll-update.example/login'].sort(),
     );
+
+    // Control: C's webhook, mailbox and stream do work. A warning that is addressed to Cedar
+    // Falls reaches all three, so their silence above was the policy, not a broken receiver.
+    const controlTitle = 'Control: credential stuffing against the Cedar Falls library portal';
+    const control = await hub.as(analyst, {
+      method: 'POST',
+      url: '/api/warnings',
+      payload: { title: controlTitle, kind: 'other', severity: 'low', details: 'Sent to Cedar Falls only.', tlp: 'green', audience: { kind: 'orgs', orgIds: [cedarId] } },
+    });
+    expect(control.statusCode, control.body).toBe(201);
+    const controlId = control.json<{ id: string }>().id;
+    await until('the control warning at C\'s webhook', () => hookC.received.find((d) => d.warningId === controlId));
+    await until('the control mail to C\'s people', () => {
+      const to = mailbox.mails.filter((m) => decodeQp(m.raw).includes(`/warnings/${controlId}`)).flatMap((m) => m.to);
+      return cedarFalls.every((address) => to.includes(address)) ? true : undefined;
+    });
+    await until('the control warning on C\'s stream', () => tapC!.frames.find((f) => f.data.includes(controlId)));
+    await c.getByRole('link', { name: controlTitle }).waitFor();
+    // …and it went to C only, not to B.
+    expect(hookB.received.filter((d) => d.warningId === controlId)).toEqual([]);
+    expect(tapB.raw).not.toContain(controlId);
     expect(dialogs).toEqual([]);
-    for (const page of [a, b, c]) await page.context().close();
   });
 
   it('a warning whose title and details are HTML shows them as text and runs nothing', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${browserLog.join('\n  ') || '(nothing)'}`));
     const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 
-    const b = watch(await (await browser.newContext()).newPage(), 'B', browserLog, dialogs);
+    const b = await openPage('B');
     await signIn(b, base, peer.email);
     await openDashboard(b);
 
@@ -232,6 +319,5 @@ describe.skipIf(!haveChromium)('warnings pushed to peers in the browser', () => 
     await b.getByRole('button', { name: 'Sign out' }).click();
     await b.getByRole('button', { name: 'Sign in' }).waitFor();
     await expect.poll(() => hub.app.streams.size).toBe(0);
-    await b.context().close();
   });
 });
