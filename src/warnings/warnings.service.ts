@@ -10,7 +10,7 @@ import { assertPlainText } from '../text.js';
 import { requireContributor, requireScope, type Actor } from '../orgs/actor.js';
 import { recordEvent } from '../push/outbox.js';
 import { canRead, readerFor, type Reader } from '../sharing/policy.js';
-import { anonymousLabel, checkShare, insertShare, loadShare, parseTlp, type AudienceInput, type Share } from '../sharing/shares.js';
+import { anonymousLabel, checkShare, insertShare, loadShare, parseTlp, toShare, type AudienceInput, type Share } from '../sharing/shares.js';
 import type { Database, WarningRow } from '../store/schema.js';
 import { normaliseObservable, type IndicatorType } from '../stix/observables.js';
 import { newStixId } from '../stix/ids.js';
@@ -261,17 +261,34 @@ async function emit(ctx: AppContext, trx: Kysely<Database>, type: string, row: W
   });
 }
 
+/** A page of warnings as the reader sees them: four queries whatever the page size. */
 async function toWarnings(ctx: AppContext, reader: Reader, rows: WarningWithShare[]): Promise<Warning[]> {
-  const ids = rows.map((r) => r.warning.id);
-  const indicators = await loadIndicators(ctx.db, ids);
-  const result: Warning[] = [];
-  for (const { warning } of rows) {
-    const share = (await loadShare(ctx.db, warning.share_id))!;
+  if (rows.length === 0) return [];
+  const shareIds = [...new Set(rows.map((r) => r.share.id))];
+  const [indicators, audience] = await Promise.all([
+    loadIndicators(ctx.db, rows.map((r) => r.warning.id)),
+    ctx.db.selectFrom('share_audience').selectAll().where('share_id', 'in', shareIds).execute(),
+  ]);
+  const orgIds = new Set<string>(audience.filter((a) => a.kind === 'org').map((a) => a.ref_id));
+  for (const r of rows) if (r.share.producer_org_id) orgIds.add(r.share.producer_org_id);
+  const groupIds = [...new Set(audience.filter((a) => a.kind === 'group').map((a) => a.ref_id))];
+  const [orgs, groups] = await Promise.all([
+    orgIds.size ? ctx.db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', [...orgIds]).execute() : [],
+    groupIds.length ? ctx.db.selectFrom('sharing_groups').select(['id', 'name']).where('id', 'in', groupIds).execute() : [],
+  ]);
+  const orgName = new Map(orgs.map((o) => [o.id, o.name]));
+  const groupName = new Map(groups.map((g) => [g.id, g.name]));
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+  return rows.map(({ warning, share: row }) => {
+    const share = toShare(row, audience.filter((a) => a.share_id === row.id));
     const isOwn = reader.orgId !== null && reader.orgId === share.producerOrgId;
-    const producerName = share.producerOrgId ? ((await ctx.db.selectFrom('organisations').select('name').where('id', '=', share.producerOrgId).executeTakeFirst())?.name ?? null) : null;
-    result.push(toWarning(warning, share, indicators.get(warning.id) ?? [], { isOwn, producerName, audienceNames: await audienceNames(ctx.db, share) }));
-  }
-  return result;
+    const names = {
+      orgs: share.audienceOrgIds.filter((id) => orgName.has(id)).map((id) => ({ id, name: orgName.get(id)! })).sort(byName),
+      groups: share.audienceGroupIds.filter((id) => groupName.has(id)).map((id) => ({ id, name: groupName.get(id)! })).sort(byName),
+    };
+    const producerName = share.producerOrgId ? (orgName.get(share.producerOrgId) ?? null) : null;
+    return toWarning(warning, share, indicators.get(warning.id) ?? [], { isOwn, producerName, audienceNames: names });
+  });
 }
 
 async function audienceNames(db: Kysely<Database>, share: Share): Promise<{ orgs: Array<{ id: string; name: string }>; groups: Array<{ id: string; name: string }> }> {
