@@ -246,8 +246,15 @@ export function NewWarningPage() {
           </div>
         </dl>
         <div>
-          <h3>Details</h3>
-          {draft.details.trim() ? <div className="pre-wrap boxed">{draft.details}</div> : <p className="muted">None given.</p>}
+          <h3 id="review-details">Details</h3>
+          {draft.details.trim() ? (
+            // A long text scrolls in its box: focusable, so that keyboard users can scroll it too.
+            <div className="pre-wrap boxed" role="region" aria-labelledby="review-details" tabIndex={0}>
+              {draft.details}
+            </div>
+          ) : (
+            <p className="muted">None given.</p>
+          )}
         </div>
         {preview ? (
           <>
