@@ -1,5 +1,6 @@
 // SQL for organisations and the assets they own.
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../store/dialect.js';
 import type { Database, NewOrganisationRow, OrganisationRow, OrganisationUpdate } from '../store/schema.js';
 
 export interface OrgAssets {
@@ -16,21 +17,41 @@ export async function findOrganisationById(db: Kysely<Database>, id: string): Pr
   return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The organisation with its number of active users, in one query. */
-export async function findOrganisationWithUserCount(db: Kysely<Database>, id: string): Promise<(OrganisationRow & { user_count: number }) | undefined> {
-  return db
+/**
+ * The organisation with its number of active users and its assets, in one round trip: this is
+ * the read a member's tools make most, so the assets come back as a JSON array from a subquery.
+ */
+export async function findOrganisationProfile(
+  db: Kysely<Database>,
+  id: string,
+): Promise<{ row: OrganisationRow; userCount: number; assets: OrgAssets } | undefined> {
+  const assetsJson = isPostgres(db)
+    ? sql<string>`(select coalesce(json_agg(json_build_object('kind', a.kind, 'value', a.value) order by a.value), '[]')::text from org_assets a where a.org_id = organisations.id)`
+    : sql<string>`(select coalesce(json_group_array(json_object('kind', a.kind, 'value', a.value)), '[]') from (select kind, value from org_assets where org_id = organisations.id order by value) a)`;
+  const found = await db
     .selectFrom('organisations')
     .selectAll('organisations')
-    .select((eb) =>
+    .select((eb) => [
       eb
         .selectFrom('users')
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('users.org_id', '=', 'organisations.id')
         .where('users.disabled_at', 'is', null)
         .as('user_count'),
-    )
+      assetsJson.as('assets_json'),
+    ])
     .where('organisations.id', '=', id)
-    .executeTakeFirst() as Promise<(OrganisationRow & { user_count: number }) | undefined>;
+    .executeTakeFirst();
+  if (!found) return undefined;
+  const { user_count, assets_json, ...row } = found;
+  const assets: OrgAssets = { domains: [], ipRanges: [], asns: [] };
+  for (const a of JSON.parse(assets_json) as Array<{ kind: string; value: string }>) {
+    if (a.kind === 'domain') assets.domains.push(a.value);
+    else if (a.kind === 'ip_range') assets.ipRanges.push(a.value);
+    else if (a.kind === 'asn') assets.asns.push(Number(a.value));
+  }
+  assets.asns.sort((x, y) => x - y);
+  return { row, userCount: Number(user_count ?? 0), assets };
 }
 
 export async function findOrganisationByNameKey(db: Kysely<Database>, nameKey: string): Promise<OrganisationRow | undefined> {

@@ -18,7 +18,7 @@ import {
   deleteOrganisation,
   findOrganisationById,
   findOrganisationByNameKey,
-  findOrganisationWithUserCount,
+  findOrganisationProfile,
   insertOrganisation,
   listOrganisations,
   loadAssets,
@@ -108,10 +108,9 @@ export async function createOrganisation(ctx: AppContext, actor: Actor, input: O
 
 export async function getOrganisation(ctx: AppContext, actor: Actor, id: string): Promise<Organisation> {
   requireScope(actor, 'read');
-  const row = await findOrganisationWithUserCount(ctx.db, id);
-  if (!row) throw notFound('organisation');
-  const assets = await loadAssets(ctx.db, [id]);
-  return toOrganisation(ctx.config.votingRule, row, assets.get(id)!, Number(row.user_count ?? 0));
+  const found = await findOrganisationProfile(ctx.db, id);
+  if (!found) throw notFound('organisation');
+  return toOrganisation(ctx.config.votingRule, found.row, found.assets, found.userCount);
 }
 
 /** The member directory: every member may see who else belongs and how to reach them. */
