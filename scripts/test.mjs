@@ -19,6 +19,7 @@ step([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json',
 if (existsSync(path.join(root, 'src/web/tsconfig.json'))) {
   step([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'src/web/tsconfig.json', '--noEmit'], 'type-check (web app)');
   step([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'src/web/tsconfig.node.json', '--noEmit'], 'type-check (web build and browser tests)');
-  buildIfStale({ server: false, web: true });
+  // The tests include the built program itself (what `npm start` runs), so build both.
+  buildIfStale({ server: true, web: true });
 }
 step([path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...process.argv.slice(2)], 'tests');

@@ -58,8 +58,15 @@ export interface BuildOptions {
 
 export type App = FastifyInstance & { ctx: AppContext; streams: StreamHub; pumps: Pump[] };
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const defaultWebRoot = path.resolve(here, '..', here.endsWith(`${path.sep}src`) ? 'dist/web' : 'web');
+/**
+ * Where the built web app is: next to the program when it runs from dist/ (dist/app.js →
+ * dist/web), or in dist/web when it runs from the sources (src/app.ts, under tsx or tests).
+ */
+export function webRootFor(moduleDir: string): string {
+  return path.basename(moduleDir) === 'src' ? path.resolve(moduleDir, '..', 'dist', 'web') : path.resolve(moduleDir, 'web');
+}
+
+export const defaultWebRoot = webRootFor(path.dirname(fileURLToPath(import.meta.url)));
 
 /** Secrets that must never reach a log line. */
 const redactPaths = [

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { webRootFor } from './app.js';
 import { runCli } from './cli/main.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,5 +90,43 @@ describe('tocsin serve', () => {
     const message = c.err.join('\n');
     expect(message).toContain('Cannot open the database at postgres://postgres:***@127.0.0.1:1/tocsin');
     expect(message).not.toContain(':pw@');
+  });
+});
+
+describe('the built program (what `npm start` runs)', () => {
+  it('finds the web app next to itself, or in dist/web when run from the sources', () => {
+    expect(webRootFor(path.join(root, 'dist'))).toBe(path.join(root, 'dist', 'web'));
+    expect(webRootFor(path.join(root, 'src'))).toBe(path.join(root, 'dist', 'web'));
+  });
+
+  const built = existsSync(path.join(root, 'dist/cli/bin.js')) && existsSync(path.join(root, 'dist/web/index.html'));
+  if (!built && process.env.CI !== 'true') console.warn('\n!! dist/ is not built: skipping the test of the built program (npm test builds it).\n');
+  it.runIf(built || process.env.CI === 'true')('serves the sign-in page and its assets from dist/', async () => {
+    const child = spawn(process.execPath, ['bin/tocsin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', tempDir(), '--log-level', 'warn'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          output += d.toString();
+          const m = /listening on (http:\/\/[^\s,]+)/.exec(output);
+          if (m) resolve(m[1]!);
+        });
+        child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+      });
+      for (const page of ['/', '/signin', '/warnings/new']) {
+        const res = await fetch(`${url}${page}`);
+        expect(res.status, page).toBe(200);
+        const html = await res.text();
+        expect(html).toContain('<div id="root">');
+        expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+        const script = /<script type="module" crossorigin src="([^"]+)"/.exec(html)?.[1];
+        expect(script, 'the page loads the built bundle').toBeTruthy();
+        expect((await fetch(`${url}${script}`)).status).toBe(200);
+      }
+      expect((await fetch(`${url}/api/me`)).status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
