@@ -1,23 +1,27 @@
 // The foundation benchmark (`npm run bench`): how fast the built hub starts, how much memory
 // it holds idle, and what an authenticated API read costs next to a hello-world route in
-// the same process. Prints a Markdown report and writes it to docs/BENCHMARKS.md.
+// the same process. Prints Markdown and writes it as the `## Foundation` section of
+// docs/BENCHMARKS.md (other sections are kept).
 //
 // Plain Node ESM on purpose: it measures the built program (dist/), exactly what `npm start`
 // runs, and needs no TypeScript loader that would add its own start-up cost.
 //
 //   node bench/foundation.mjs [--duration 8] [--connections 50] [--warm-starts 5]
-//                             [--sqlite-only] [--breakdown] [--no-write]
+//                             [--sqlite-only] [--breakdown] [--no-write] [--wait-quiet <s>]
 //
 // --breakdown adds two diagnostic routes to the rotation: the token path alone
 // (GET /bench/whoami) and the org read alone (GET /bench/org/:id, public); use it with
 // --sqlite-only to stay within the time bound.
 //
-// Bounded: a watchdog ends the run (and everything it started) after 175 s (longer only
-// with --breakdown, by its extra runs). Traffic goes only to 127.0.0.1. Temporary folders and
+// --wait-quiet 120 first waits (up to 120 s) until other processes use less than a tenth of
+// a core: the machine may be shared.
+//
+// Bounded: once dist/ is built (and the wait is over), a watchdog ends the run and everything
+// it started after 175 s (longer only with --breakdown, by its extra runs). Traffic goes only to 127.0.0.1. Temporary folders and
 // the temporary PostgreSQL database are removed at the end.
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -35,6 +39,7 @@ const { values: args } = parseArgs({
     'sqlite-only': { type: 'boolean', default: false },
     breakdown: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    'wait-quiet': { type: 'string', default: '0' },
   },
 });
 const duration = Number(args.duration);
@@ -45,7 +50,8 @@ const dialects = args['sqlite-only'] ? ['sqlite'] : ['sqlite', 'postgres'];
 const kinds = args.breakdown ? ['hello', 'auth', 'orgNoAuth', 'org'] : ['hello', 'org'];
 // Each load run: autocannon start-up, 1 s warm-up, the measured seconds.
 const plannedS = (warmStarts + 1) * 3.5 + dialects.length * (kinds.length * 3 * (duration + 1.6) + 6) + 10;
-const deadlineMs = Math.max(175_000, Math.ceil(plannedS + 30) * 1000);
+const waitQuietS = Number(args['wait-quiet']);
+const deadlineMs = Math.max(175_000, Math.ceil(plannedS + 15) * 1000);
 const goals = { startMs: 2000, rssMb: 150, ratio: 1 / 3 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -54,7 +60,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const children = new Set();
 const tempDirs = new Set();
 const cleanups = [];
-const t0 = performance.now();
+let t0 = performance.now();
 
 function track(child) {
   children.add(child);
@@ -88,22 +94,51 @@ async function abort(reason) {
   process.exit(1);
 }
 
-const watchdog = setTimeout(() => void abort(`still running after ${deadlineMs / 1000} s`), deadlineMs);
-watchdog.unref();
+let watchdog;
+function startWatchdog() {
+  t0 = performance.now();
+  watchdog = setTimeout(() => void abort(`still running after ${deadlineMs / 1000} s`), deadlineMs);
+  watchdog.unref();
+}
 process.on('SIGINT', () => void abort('interrupted'));
 process.on('SIGTERM', () => void abort('terminated'));
 
-/** Share of all cores busy over `ms`, from /proc/stat: is something else loading the machine? */
-async function machineBusy(ms = 1000) {
-  const read = () => {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = f[3] + f[4];
-    return { idle, total: f.reduce((a, b) => a + b, 0) };
-  };
-  const a = read();
-  await sleep(ms);
-  const b = read();
-  return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+/** User + system CPU ticks in a /proc/<pid>/stat line; with children, also its reaped children's. */
+function statTicks(stat, withChildren) {
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+}
+
+/**
+ * CPU ticks so far, to tell what else loaded the machine during a phase: the whole machine,
+ * this benchmark with its reaped children (servers, autocannon) and the live `livePids`, and
+ * PostgreSQL's processes (the postmaster's children count includes its exited backends).
+ */
+function cpuSnapshot(livePids = []) {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  let ours = statTicks(readFileSync('/proc/self/stat', 'utf8'), true);
+  for (const pid of livePids) ours += statTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'), false);
+  let pg = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.includes(' (postgres) ')) pg += statTicks(stat, true);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return { total, busy: total - f[3] - f[4], ours, pg };
+}
+
+/** Average cores used between two snapshots by other processes, and by PostgreSQL. */
+function otherLoad(a, b) {
+  const cores = os.availableParallelism();
+  const wall = Math.max(1, (b.total - a.total) / cores);
+  const pg = Math.max(0, b.pg - a.pg) / wall;
+  const others = Math.max(0, b.busy - a.busy - (b.ours - a.ours) - (b.pg - a.pg)) / wall;
+  return { others, pg };
 }
 
 function log(line) {
@@ -373,7 +408,7 @@ async function measureThroughput(dialect) {
       queries[kind] = await countQueries(server, targets[kind].url, targets[kind].headers, 20);
     }
 
-    const busyBefore = await machineBusy();
+    const before = cpuSnapshot([server.pid]);
     const runs = Object.fromEntries(kinds.map((k) => [k, []]));
     for (let i = 0; i < 3; i++) {
       for (const kind of kinds) {
@@ -396,7 +431,8 @@ async function measureThroughput(dialect) {
         log(`  ${dialect} ${kind.padEnd(9)} run ${i + 1}: ${fmt(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.bad ? `, ${run.bad} errors/non-2xx` : ''}`);
       }
     }
-    return { dialect, runs, queries, pgVersion: pgDb?.version, busyBefore };
+    const load = otherLoad(before, cpuSnapshot([server.pid]));
+    return { dialect, runs, queries, pgVersion: pgDb?.version, load };
   } finally {
     if (server.connected) server.send({ cmd: 'close' });
     if (!(await waitForExit(server, 5000))) server.kill('SIGKILL');
@@ -415,16 +451,13 @@ const routeLabels = {
   orgNoAuth: '`GET /bench/org/:id` (public; the org read alone)',
   org: '`GET /api/orgs/:id` (token)',
 };
-const pct = (x) => `${fmt(x * 100)} %`;
 
 function report({ machine, buildNote, startup, loads, sqliteVersion, elapsedS }) {
   const lines = [];
   const p = (s = '') => lines.push(s);
-  p('# Benchmarks');
+  p('## Foundation');
   p();
   p('Generated by `npm run bench` (`node bench/foundation.mjs`); do not edit by hand, run it again.');
-  p();
-  p('## Foundation');
   p();
   p('| | |');
   p('|---|---|');
@@ -438,19 +471,20 @@ function report({ machine, buildNote, startup, loads, sqliteVersion, elapsedS })
   p(`| PostgreSQL | ${pg?.pgVersion ? `${pg.pgVersion}, same machine (127.0.0.1:5432)` : pg?.skipped ?? 'not measured (--sqlite-only)'} |`);
   p(`| code | ${machine.commit} |`);
   if (buildNote) p(`| build | ${buildNote} |`);
-  const busy = [['before the start-up runs', startup.busyBefore], ...loads.filter((l) => !l.skipped).map((l) => [`before the ${l.dialect} load runs`, l.busyBefore])];
-  p(`| machine busy (all cores, 1 s sample) | ${busy.map(([when, b]) => `${pct(b)} ${when}`).join('; ')} |`);
-  p(`| run time | ${fmt(elapsedS)} s |`);
+  const phases = [['start-up runs', startup.load], ...loads.filter((l) => !l.skipped).map((l) => [`${l.dialect} load runs`, l.load])];
+  const described = phases.map(([when, l]) => `${when} ${fmt(l.others, 2)}${l.pg >= 0.01 ? ` (PostgreSQL: ${fmt(l.pg, 2)})` : ''}`);
+  p(`| CPU used by other processes, in cores (of ${machine.nproc}) | ${described.join('; ')} |`);
+  p(`| run time (after build and wait) | ${fmt(elapsedS)} s |`);
   p();
-  if (busy.some(([, b]) => b > 0.15)) {
-    p('> **Other work was running on the machine** (see "machine busy" above): expect slower starts, fewer requests');
-    p('> per second and a wider spread between runs. Server CPU per request is the figure least affected.');
+  if (phases.some(([, l]) => l.others > 0.2)) {
+    p('> **Other work was running on the machine** (see "CPU used by other processes" above): expect slower starts,');
+    p('> fewer requests per second and a wider spread between runs. Server CPU per request is the figure least affected.');
     p();
   }
   p('To reproduce: `npm install && npm run bench` (builds the server if `dist/` is stale; PostgreSQL is used when');
   p('`postgres://postgres@127.0.0.1:5432` answers, or `TOCSIN_BENCH_PG_URL`; `-- --sqlite-only` skips it).');
   p('Options: `npm run bench -- --duration 8 --connections 50 --warm-starts 5 --no-write`; `-- --sqlite-only --breakdown`');
-  p('adds the token path alone and the org read alone to the rotation.');
+  p('adds the token path alone and the org read alone to the rotation; `-- --wait-quiet 120` first waits for a quiet machine.');
   p();
 
   const all = [startup.fresh, ...startup.warm];
@@ -540,6 +574,27 @@ function report({ machine, buildNote, startup, loads, sqliteVersion, elapsedS })
   return lines.join('\n');
 }
 
+/** Replace (or add) the `## Foundation` section of docs/BENCHMARKS.md, keeping every other section. */
+function writeSection(markdown) {
+  const file = path.join(root, 'docs/BENCHMARKS.md');
+  const preamble = 'Each section is written by the benchmark script it names; do not edit by hand, run the script again.';
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${preamble}\n`;
+  // Earlier versions wrote this line above the section; it now lives inside it.
+  const lines = current.split('\n').map((l) => (l.startsWith('Generated by `npm run bench` (`node bench/foundation.mjs`)') && !current.includes(preamble) ? preamble : l));
+  const start = lines.findIndex((l) => l.trim() === '## Foundation');
+  let next;
+  if (start < 0) {
+    next = `${lines.join('\n').replace(/\s*$/, '')}\n\n${markdown.trim()}\n`;
+  } else {
+    let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
+    if (end < 0) end = lines.length;
+    const before = lines.slice(0, start).join('\n').replace(/\s*$/, '');
+    const after = lines.slice(end).join('\n').trim();
+    next = `${before}\n\n${markdown.trim()}\n${after ? `\n${after}\n` : ''}`;
+  }
+  writeFileSync(file, next);
+}
+
 // ---------------------------------------------------------------- main
 async function sqliteVersion() {
   const { default: SQLite } = await import('better-sqlite3');
@@ -554,9 +609,21 @@ try {
   const machine = describeMachine();
   log(`bench: ${machine.cpu}, ${machine.nproc} cores, Node ${machine.node}; planned ~${fmt(plannedS)} s, stops after ${deadlineMs / 1000} s`);
   buildNote = await ensureBuilt();
+  if (waitQuietS > 0) {
+    const until = performance.now() + waitQuietS * 1000;
+    let load;
+    do {
+      const a = cpuSnapshot();
+      await sleep(2000);
+      load = otherLoad(a, cpuSnapshot());
+    } while (load.others + load.pg > 0.1 && performance.now() < until);
+    log(`bench: other processes use ${fmt(load.others + load.pg, 2)} cores${load.others + load.pg > 0.1 ? `; still busy after ${waitQuietS} s, going ahead` : ''}`);
+  }
+  startWatchdog();
   log('bench: start to ready and idle RSS');
-  const busyBefore = await machineBusy();
-  const startup = { ...(await measureStartup()), busyBefore };
+  const before = cpuSnapshot();
+  const startup = await measureStartup();
+  startup.load = otherLoad(before, cpuSnapshot());
   const loads = [];
   for (const dialect of dialects) {
     log(`bench: hello vs token-authenticated org read on ${dialect}`);
@@ -567,8 +634,8 @@ try {
   const markdown = report({ machine, buildNote, startup, loads, sqliteVersion: await sqliteVersion(), elapsedS: (performance.now() - t0) / 1000 });
   process.stdout.write(`${markdown}\n`);
   if (!args['no-write']) {
-    writeFileSync(path.join(root, 'docs/BENCHMARKS.md'), `${markdown}\n`);
-    log('bench: wrote docs/BENCHMARKS.md');
+    writeSection(markdown);
+    log('bench: wrote the "## Foundation" section of docs/BENCHMARKS.md');
   }
   await cleanUp();
   clearTimeout(watchdog);
