@@ -129,12 +129,7 @@ export async function updateWarning(ctx: AppContext, actor: Actor, id: string, p
   requireContributor(actor, 'change warnings');
   const now = ctx.now().toISOString();
   const eventId = await ctx.db.transaction().execute(async (trx) => {
-    const found = await findWarning(trx, id);
-    const share = found ? await loadShare(trx, found.share.id) : undefined;
-    if (!found || !share || !canRead(await readerFor(trx, actor), share)) throw notFound('warning');
-    if (!actor.orgId || actor.orgId !== share.producerOrgId) throw new AppError('WARNING_NOT_YOURS');
-    const w = found.warning;
-    if (w.status === 'retracted') throw new AppError('WARNING_RETRACTED', { at: w.retracted_at ?? '' });
+    const { warning: w, share } = await loadOwnActiveWarning(trx, actor, id);
     if (patch.version !== undefined && patch.version !== w.version) throw new AppError('VERSION_CONFLICT', { version: w.version });
     const next: WarningRow = {
       ...w,
@@ -179,12 +174,7 @@ export async function retractWarning(ctx: AppContext, actor: Actor, id: string, 
   const why = cleanText(reason, 'reason', 2000);
   const now = ctx.now().toISOString();
   const eventId = await ctx.db.transaction().execute(async (trx) => {
-    const found = await findWarning(trx, id);
-    const share = found ? await loadShare(trx, found.share.id) : undefined;
-    if (!found || !share || !canRead(await readerFor(trx, actor), share)) throw notFound('warning');
-    if (!actor.orgId || actor.orgId !== share.producerOrgId) throw new AppError('WARNING_NOT_YOURS');
-    const w = found.warning;
-    if (w.status === 'retracted') throw new AppError('WARNING_RETRACTED', { at: w.retracted_at ?? '' });
+    const { warning: w, share } = await loadOwnActiveWarning(trx, actor, id);
     const next: WarningRow = { ...w, status: 'retracted', retracted_at: now, retraction_reason: why, version: w.version + 1, updated_at: now };
     await updateWarningRow(trx, id, next);
     // The STIX objects are revoked (a new version with revoked: true), as the spec has it.
@@ -242,6 +232,16 @@ export async function getWarningBundle(ctx: AppContext, actor: Actor | null, id:
 }
 
 // ---------------------------------------------------------------------------------------
+
+/** The warning, for a change by its sender: hidden ones are 404, others' 403, retracted ones final. */
+async function loadOwnActiveWarning(trx: Kysely<Database>, actor: Actor, id: string): Promise<{ warning: WarningRow; share: Share }> {
+  const found = await findWarning(trx, id);
+  const share = found ? await loadShare(trx, found.share.id) : undefined;
+  if (!found || !share || !canRead(await readerFor(trx, actor), share)) throw notFound('warning');
+  if (!actor.orgId || actor.orgId !== share.producerOrgId) throw new AppError('WARNING_NOT_YOURS');
+  if (found.warning.status === 'retracted') throw new AppError('WARNING_RETRACTED', { at: found.warning.retracted_at ?? '' });
+  return { warning: found.warning, share };
+}
 
 async function emit(ctx: AppContext, trx: Kysely<Database>, type: string, row: WarningRow, share: Share, actor: Actor): Promise<number> {
   const indicators = (await loadIndicators(trx, [row.id])).get(row.id) ?? [];
