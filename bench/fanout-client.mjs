@@ -267,12 +267,14 @@ async function run({ tag, count, rate, postUrls, postHeaders, bodyTemplate, n, h
     setTimeout(tick, 20);
   });
   const sendEnd = performance.now();
+  const sendEndHr = process.hrtime.bigint();
   await Promise.all(pending);
   const sseWant = count * n;
   const hookWant = count * hooks;
   const drainStart = performance.now();
   while (p.sseUnique < sseWant && performance.now() - drainStart < drainMs) await sleep(50);
   const sseDoneMs = performance.now() - sendEnd;
+  const sseDoneHr = process.hrtime.bigint();
   while (p.hookUnique < hookWant && performance.now() - drainStart < hookDrainMs) await sleep(100);
   const hookDoneMs = performance.now() - sendEnd;
   // Time for a repeated delivery to show up before counting duplicates.
@@ -326,9 +328,9 @@ async function run({ tag, count, rate, postUrls, postHeaders, bodyTemplate, n, h
     postFailures: failures.length,
     postFailureSamples: failures.slice(0, 5),
     post: summarise(postMs.filter((v) => !Number.isNaN(v))),
-    sse: { want: sseWant, got: p.sseUnique, missing: sseMissing, dupes: p.sseDupes, subscribersMissingSome: countSubscribersMissing(p), doneAfterLastSendMs: sseDoneMs, ...summarise(p.sseLat.filter((v) => !Number.isNaN(v))) },
-    fullFanout: summarise(perWarningMax.filter((v) => !Number.isNaN(v))),
-    hooks: { want: hookWant, got: p.hookUnique, missing: hookMissing, dupes: p.hookDupes, keyDupes: hookKeyDupes, doneAfterLastSendMs: hookDoneMs, ...summarise(p.hookLat.filter((v) => !Number.isNaN(v))) },
+    sse: { want: sseWant, got: p.sseUnique, dupes: p.sseDupes, subscribersMissingSome: countSubscribersMissing(p), doneAfterLastSendMs: sseDoneMs, ...summarise(p.sseLat.filter((v) => !Number.isNaN(v)), sseMissing) },
+    fullFanout: summarise(perWarningMax.filter((v) => !Number.isNaN(v)), perWarningMax.filter((v) => Number.isNaN(v)).length),
+    hooks: { want: hookWant, got: p.hookUnique, dupes: p.hookDupes, keyDupes: hookKeyDupes, doneAfterLastSendMs: hookDoneMs, ...summarise(p.hookLat.filter((v) => !Number.isNaN(v)), hookMissing) },
     frameBytes: p.firstFrame === null ? null : Buffer.byteLength(p.firstFrame) + 2,
     firstFrame: p.firstFrame,
     worst,
@@ -336,7 +338,7 @@ async function run({ tag, count, rate, postUrls, postHeaders, bodyTemplate, n, h
     streams: { ...streamTrouble, open: clients.filter((c) => c.open).length },
     strays: { ...strays },
     hookErrors,
-    window: { startUs: Number(startHr / 1000n), endUs: Number(endHr / 1000n) },
+    window: { startUs: Number(startHr / 1000n), sendEndUs: Number(sendEndHr / 1000n), sseDoneUs: Number(sseDoneHr / 1000n), endUs: Number(endHr / 1000n) },
   };
 }
 
@@ -358,12 +360,22 @@ function quantileSorted(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-function summarise(values) {
+/**
+ * Quantiles over every wanted delivery: the `missing` ones count as never arriving (Infinity),
+ * so a percentile that falls among them says so instead of looking fast. The mean is over those
+ * that arrived.
+ */
+function summarise(values, missing = 0) {
   const s = Float64Array.from(values).sort();
-  if (s.length === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
+  const total = s.length + missing;
+  if (total === 0) return { n: 0, missing, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
+  const q = (x) => {
+    const i = Math.min(total - 1, Math.max(0, Math.ceil(x * total) - 1));
+    return i < s.length ? s[i] : Infinity;
+  };
   let sum = 0;
   for (const v of s) sum += v;
-  return { n: s.length, p50: quantileSorted(s, 0.5), p90: quantileSorted(s, 0.9), p99: quantileSorted(s, 0.99), max: s[s.length - 1], mean: sum / s.length };
+  return { n: s.length, missing, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: missing ? Infinity : s[s.length - 1], mean: s.length ? sum / s.length : NaN };
 }
 
 // ---------------------------------------------------------------- IPC

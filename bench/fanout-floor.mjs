@@ -32,6 +32,9 @@ const server = http.createServer((req, res) => {
   res.writeHead(404).end();
 });
 
+// As Fastify does (72 s): the sender's keep-alive sockets must not be closed under it.
+server.keepAliveTimeout = 72_000;
+
 process.on('message', (m) => {
   if (m.template) template = m.template;
 });

@@ -19,13 +19,15 @@
 // folders and the temporary PostgreSQL database are removed at the end.
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { summariseProfile } from './fanout-profile.mjs';
+import { fmt, ms, report, writeSection } from './fanout-report.mjs';
+import { seed, warningBody } from './fanout-seed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -93,9 +95,6 @@ process.on('SIGINT', () => void abort('interrupted'));
 process.on('SIGTERM', () => void abort('terminated'));
 
 // ---------------------------------------------------------------- small helpers
-const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
-const ms = (n) => (Number.isFinite(n) ? (n < 10 ? `${fmt(n, 1)} ms` : `${fmt(n)} ms`) : '–');
-const pass = (ok) => (ok ? '**pass**' : '**FAIL**');
 
 function sh(cmd, cmdArgs) {
   try {
@@ -156,6 +155,14 @@ async function machineBusy(sampleMs = 1000) {
   return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
 }
 
+/** Wait (at most `maxMs`) for the machine to be below `threshold` busy; other work skews a latency run. */
+async function waitForQuiet(maxMs = 20_000, threshold = 0.3) {
+  const start = performance.now();
+  let busy = await machineBusy(1000);
+  while (busy > threshold && performance.now() - start < maxMs) busy = await machineBusy(1000);
+  return { busy, waitedS: (performance.now() - start) / 1000 };
+}
+
 function waitForExit(child, timeoutMs) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
@@ -192,7 +199,7 @@ let nextId = 1;
 const waiting = new Map();
 
 function startClient() {
-  client = track(fork(path.join(root, 'bench/fanout-client.mjs'), [], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  client = track(fork(path.join(root, 'bench/fanout-client.mjs'), [], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' }));
   client.on('message', (m) => {
     if (m.ready) return waiting.get('ready')?.resolve();
     const w = waiting.get(m.id);
@@ -241,61 +248,6 @@ async function createPgDatabase() {
   return { url: url.toString(), version, drop };
 }
 
-/**
- * Through the built services, as the CLI would: `orgCount` member cities, each with an analyst
- * and a read token; a sender city with a write token; one sharing group (owned by the sender)
- * holding all of them; webhooks in the first `hookCount` member cities, one per receiver.
- */
-async function seed(dataDir, databaseUrl, receiverUrls) {
-  const { default: pino } = await import('pino');
-  const { buildApp } = await import('../dist/app.js');
-  const { loadConfig } = await import('../dist/config/config.js');
-  const { openStore } = await import('../dist/store/database.js');
-  const { cliActor } = await import('../dist/orgs/actor.js');
-  const { actorForUser } = await import('../dist/orgs/auth.service.js');
-  const { createOrganisation } = await import('../dist/orgs/organisations.service.js');
-  const { createUser } = await import('../dist/orgs/users.service.js');
-  const { findUserByEmail } = await import('../dist/orgs/users.repository.js');
-  const { createToken } = await import('../dist/orgs/tokens.service.js');
-  const { createGroup, addGroupMember } = await import('../dist/orgs/groups.service.js');
-  const { createWebhook } = await import('../dist/push/webhooks.service.js');
-
-  const config = loadConfig({}, { dataDir, outboundAllow: '127.0.0.1', logLevel: 'silent', ...(databaseUrl ? { databaseUrl } : {}) });
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgPoolSize: 5 });
-  const app = await buildApp(config, { store, logger: pino({ level: 'silent' }), webRoot: null, workers: false });
-  try {
-    const ctx = app.ctx;
-    const op = cliActor();
-    const password = `fan-out ${randomBytes(8).toString('hex')}`;
-    const tokenFor = async (orgId, email, scopes) => {
-      await createUser(ctx, op, { email, name: email.split('@')[0], orgId, role: 'analyst', isOperator: false, password });
-      const row = await findUserByEmail(ctx.db, email);
-      const actor = { ...actorForUser(row, false, { ip: null, userAgent: 'tocsin-bench' }, 'session', null), kind: 'user' };
-      return (await createToken(ctx, actor, { name: 'fan-out bench', scopes })).secret;
-    };
-    const sender = await createOrganisation(ctx, op, { name: 'Fanout Sender City', kind: 'city', population: 400_000, region: 'Region 3' });
-    const members = [];
-    for (let i = 0; i < orgCount; i++) {
-      members.push(await createOrganisation(ctx, op, { name: `Fanout Town ${String(i + 1).padStart(2, '0')}`, kind: 'city', population: 20_000 + i * 1000, region: 'Region 3' }));
-    }
-    const group = await createGroup(ctx, op, { name: 'Fan-out region', ownerOrgId: sender.id });
-    for (const m of members) await addGroupMember(ctx, op, group.id, m.id);
-    // Users and their tokens: one scrypt hash each, a few at a time.
-    const senderToken = await tokenFor(sender.id, 'sender@fanout.example', ['write']);
-    const readTokens = new Array(orgCount);
-    for (let i = 0; i < orgCount; i += 8) {
-      await Promise.all(members.slice(i, i + 8).map(async (m, j) => (readTokens[i + j] = await tokenFor(m.id, `reader${i + j}@fanout.example`, ['read']))));
-    }
-    for (let i = 0; i < receiverUrls.length; i++) {
-      await createWebhook(ctx, op, members[i % orgCount].id, { name: `SOAR ${i + 1}`, url: receiverUrls[i], format: 'json' });
-    }
-    return { senderToken, readTokens, groupId: group.id };
-  } finally {
-    await app.close();
-    await store.close();
-  }
-}
-
 // ---------------------------------------------------------------- hub processes
 async function startHub(env, label, profileDir) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TOCSIN_')));
@@ -342,46 +294,136 @@ async function stopProcess(child) {
   if (!(await waitForExit(child, 15_000))) child.kill('SIGKILL');
 }
 
-/** VmRSS of `pids` every 250 ms, with a time stamp, until stopped. */
-function sampleRss(pids) {
-  const samples = pids.map(() => []);
-  const timer = setInterval(() => {
-    const now = performance.now();
-    pids.forEach((pid, i) => samples[i].push({ t: now, kb: rssKb(pid) }));
-  }, 250);
+const hrUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Every 250 ms: VmRSS and CPU seconds of `pids`, CPU of the PostgreSQL server processes (when
+ * asked) and of the whole machine, stamped with the monotonic clock the generator also reports
+ * its phases in (process.hrtime, shared by all processes), until stopped.
+ */
+function sampleProcesses(pids, { postgres = false } = {}) {
+  const samples = [];
+  const take = () => {
+    const m = machineCpu();
+    samples.push({ us: hrUs(), kb: pids.map(rssKb), cpu: pids.map(cpuSeconds), pg: postgres ? postgresCpuSeconds() : NaN, idle: m.idle, total: m.total });
+  };
+  take();
+  const timer = setInterval(take, 250);
+  const within = (from, to) => samples.filter((x) => x.us >= from && x.us <= to);
   return {
-    stop: () => clearInterval(timer),
-    /** per process, between two instants */
-    between(from, to) {
-      return samples.map((s) => {
-        const kbs = s.filter((x) => x.t >= from && x.t <= to && Number.isFinite(x.kb)).map((x) => x.kb);
+    stop() {
+      clearInterval(timer);
+      take();
+    },
+    /** RSS per process between two instants (µs) */
+    rss(from, to) {
+      const xs = within(from, to);
+      return pids.map((_, i) => {
+        const kbs = xs.map((x) => x.kb[i]).filter(Number.isFinite);
         return { n: kbs.length, peakMb: Math.max(...kbs) / 1024, meanMb: kbs.reduce((a, b) => a + b, 0) / Math.max(1, kbs.length) / 1024 };
       });
+    },
+    /** cores used per process, by PostgreSQL and by the machine (share of all cores) between two instants */
+    cpu(from, to) {
+      const xs = within(from, to);
+      const a = xs[0];
+      const b = xs[xs.length - 1];
+      if (!a || a === b) return null;
+      const s = (b.us - a.us) / 1e6;
+      return { seconds: s, procs: pids.map((_, i) => (b.cpu[i] - a.cpu[i]) / s), pg: (b.pg - a.pg) / s, machine: 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total) };
+    },
+  };
+}
+
+/** What the PostgreSQL connections of one database are doing, sampled every 250 ms (--profile). */
+async function sampleActivity(url) {
+  const { default: pg } = await import('pg');
+  const dbName = new URL(url).pathname.slice(1);
+  const c = new pg.Client({ connectionString: pgAdminUrl });
+  await c.connect();
+  const counts = new Map();
+  let samples = 0;
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const { rows } = await c.query(
+        `select state, coalesce(wait_event_type || ':' || wait_event, 'running') as wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) as query
+           from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and state <> 'idle'`,
+        [dbName],
+      );
+      samples += 1;
+      for (const r of rows) {
+        const k = `${r.state} | ${r.wait} | ${r.query}`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+    } catch {
+      // the database is going away
+    }
+    busy = false;
+  }, 250);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await c.end().catch(() => {});
+      return { samples, top: [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, n]) => ({ what: k, avgConnections: n / Math.max(1, samples) })) };
+    },
+  };
+}
+
+/**
+ * The hub's own view, from GET /metrics (prom-client's default metrics; loopback needs no
+ * token) once a second: the longest event-loop delay since the previous scrape (prom-client
+ * resets that histogram on every collect), the V8 heap and memory outside it.
+ */
+function scrapeMetrics(url) {
+  const samples = [];
+  const wanted = {
+    lagMax: 'tocsin_nodejs_eventloop_lag_max_seconds',
+    heapUsed: 'tocsin_nodejs_heap_size_used_bytes',
+    heapTotal: 'tocsin_nodejs_heap_size_total_bytes',
+    external: 'tocsin_nodejs_external_memory_bytes',
+  };
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
+      const text = await res.text();
+      const sample = { us: hrUs() };
+      for (const [key, name] of Object.entries(wanted)) {
+        const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm').exec(text);
+        sample[key] = m ? Number(m[1]) : NaN;
+      }
+      samples.push(sample);
+    } catch {
+      // a stalled hub shows up as a gap; the next scrape's lag covers it
+    }
+    busy = false;
+  }, 1000);
+  return {
+    stop: () => clearInterval(timer),
+    between(from, to) {
+      const xs = samples.filter((x) => x.us >= from && x.us <= to);
+      const peak = (k) => Math.max(...xs.map((x) => x[k]).filter(Number.isFinite));
+      const lags = xs.map((x) => x.lagMax * 1000).filter(Number.isFinite);
+      return {
+        n: xs.length,
+        lagMaxMs: Math.max(...lags),
+        secondsOver100ms: lags.filter((l) => l > 100).length,
+        secondsOver500ms: lags.filter((l) => l > 500).length,
+        heapUsedMb: peak('heapUsed') / 2 ** 20,
+        heapTotalMb: peak('heapTotal') / 2 ** 20,
+        externalMb: peak('external') / 2 ** 20,
+      };
     },
   };
 }
 
 // ---------------------------------------------------------------- one dialect
-const warningBody = JSON.stringify({
-  title: '@TITLE@',
-  kind: 'ddos',
-  severity: 'high',
-  details:
-    'Since 06:40 our 311 portal and the permit system have been hit by an HTTP flood (about 40k requests per second at peak) ' +
-    'from a few hundred residential addresses, most of them in two ASNs. The attackers rotate user agents and hit /search with ' +
-    'random query strings to miss the cache. Rate limiting at the edge and a challenge page for /search brought it under control. ' +
-    'Check your own portals for the same pattern.',
-  affectedServices: ['311 portal', 'permits'],
-  indicators: [
-    { type: 'ipv4', value: '203.0.113.45' },
-    { type: 'domain', value: 'flood-c2.example.net' },
-    { type: 'url', value: 'hxxp://flood-c2.example[.]net/panel/login' },
-  ],
-  tlp: 'amber',
-  audience: { kind: 'groups', groupIds: ['@GROUP@'] },
-});
-
-async function runDialect(dialect, receiverUrls) {
+async function runDialect(dialect, receiverUrls, machine) {
   let pgDb = null;
   if (dialect === 'postgres') {
     pgDb = await createPgDatabase();
@@ -391,7 +433,7 @@ async function runDialect(dialect, receiverUrls) {
   const processes = dialect === 'postgres' ? 2 : 1;
   log(`bench: ${dialect}: seeding ${orgCount + 1} organisations, ${orgCount + 1} users and tokens, ${receiverUrls.length} webhooks`);
   const seedStart = performance.now();
-  const seeded = await seed(dataDirs[0], pgDb?.url, receiverUrls);
+  const seeded = await seed({ dataDir: dataDirs[0], databaseUrl: pgDb?.url, receiverUrls, orgCount });
   const seedS = (performance.now() - seedStart) / 1000;
 
   const profileDir = args.profile ? mkdtempSync(path.join(os.tmpdir(), `tocsin-fanout-profile-${dialect}-`)) : null;
@@ -401,12 +443,13 @@ async function runDialect(dialect, receiverUrls) {
     hubs.push(await startHub(env, `hub ${i + 1}`, profileDir));
   }
   const pids = hubs.map((h) => h.child.pid);
-  const rss = sampleRss([...pids, client.pid]);
+  const sampler = sampleProcesses([...pids, client.pid], { postgres: Boolean(pgDb) });
+  const scrapers = hubs.map((h) => scrapeMetrics(h.url));
   await sleep(1500);
   const idleRss = pids.map((pid) => rssKb(pid) / 1024);
 
   log(`bench: ${dialect}: ${processes} hub process(es); opening ${N} streams`);
-  const phaseStart = performance.now();
+  const phaseStartUs = hrUs();
   const headers = Array.from({ length: N }, (_, i) => ({ authorization: `Bearer ${seeded.readTokens[i % orgCount]}` }));
   // Subscriber i uses its organisation's token and hub i mod processes: each process holds its share.
   const connect = await ask('connect', { urls: hubs.map((h) => `${h.url}/api/stream`), headers, n: N, concurrency: 50 });
@@ -418,22 +461,21 @@ async function runDialect(dialect, receiverUrls) {
   const warm = await ask('run', { ...common, tag: `${dialect}-warmup`, count: warmups, rate, drainMs: 20_000, hookDrainMs: 60_000 });
   if (warm.sse.missing || warm.postFailures) throw new Error(`warm-up incomplete: ${JSON.stringify({ sse: warm.sse, postFailures: warm.postFailureSamples })}`);
 
-  const busyBefore = await machineBusy();
-  log(`bench: ${dialect}: ${W} warnings at ${rate}/s (machine ${fmt(busyBefore * 100)} % busy just before)`);
-  const cpuStart = { hubs: pids.map(cpuSeconds), client: cpuSeconds(client.pid), pg: pgDb ? postgresCpuSeconds() : NaN, machine: machineCpu(), t: performance.now() };
-  const result = await ask('run', { ...common, tag: `${dialect}-run`, count: W, rate, drainMs: 30_000, hookDrainMs: 120_000 });
-  const wall = (performance.now() - cpuStart.t) / 1000;
-  const m1 = machineCpu();
-  const cpu = {
-    hubs: pids.map((pid, i) => (cpuSeconds(pid) - cpuStart.hubs[i]) / wall),
-    client: (cpuSeconds(client.pid) - cpuStart.client) / wall,
-    pg: pgDb ? (postgresCpuSeconds() - cpuStart.pg) / wall : NaN,
-    machine: 1 - (m1.idle - cpuStart.machine.idle) / Math.max(1, m1.total - cpuStart.machine.total),
-    wall,
-  };
-  const phaseEnd = performance.now();
-  rss.stop();
-  const rssRun = rss.between(phaseStart, phaseEnd);
+  const quiet = await waitForQuiet();
+  const busyBefore = quiet.busy;
+  log(`bench: ${dialect}: ${W} warnings at ${rate}/s (machine ${fmt(busyBefore * 100)} % busy just before, after waiting ${fmt(quiet.waitedS)} s for it to calm down)`);
+  const activity = args.profile && pgDb ? await sampleActivity(pgDb.url) : null;
+  const result = await ask('run', { ...common, tag: `${dialect}-run`, count: W, rate, drainMs: 30_000, hookDrainMs: 30_000 });
+  sampler.stop();
+  for (const x of scrapers) x.stop();
+  const pgActivity = activity ? await activity.stop() : null;
+  // CPU while posting and until every SSE delivery was in (the webhook drain can run longer).
+  const c = sampler.cpu(result.window.startUs, result.window.sseDoneUs + 250_000);
+  const cores = Number(machine.nproc) || os.availableParallelism();
+  const ours = c.procs.reduce((a, b) => a + b, 0) + (Number.isFinite(c.pg) ? c.pg : 0);
+  const cpu = { hubs: c.procs.slice(0, processes), client: c.procs[processes], pg: c.pg, machine: c.machine, others: Math.max(0, c.machine * cores - ours), seconds: c.seconds };
+  const rssRun = sampler.rss(phaseStartUs, result.window.endUs + 250_000);
+  const hubMetrics = scrapers.map((x) => x.between(result.window.startUs, result.window.endUs + 1_000_000));
   log(`  SSE p50 ${ms(result.sse.p50)} p99 ${ms(result.sse.p99)} max ${ms(result.sse.max)}; webhooks p50 ${ms(result.hooks.p50)} p99 ${ms(result.hooks.p99)}; missing ${result.sse.missing}/${result.hooks.missing}; RSS peak ${rssRun.slice(0, processes).map((r) => fmt(r.peakMb)).join(' / ')} MB`);
   await ask('disconnect');
 
@@ -459,13 +501,15 @@ async function runDialect(dialect, receiverUrls) {
   const floorUrl = await new Promise((resolve) => floorProc.once('message', (m) => resolve(m.url)));
   floorProc.send({ template });
   const floorConnect = await ask('connect', { urls: [`${floorUrl}/stream`], headers: Array.from({ length: N }, () => ({})), n: N, concurrency: 50 });
-  const floorCpu0 = cpuSeconds(floorProc.pid);
-  const floorT0 = performance.now();
-  const floorRss = sampleRss([floorProc.pid]);
+  const floorQuiet = await waitForQuiet();
+  const floorSampler = sampleProcesses([floorProc.pid, client.pid]);
   const floor = await ask('run', { ...common, postUrls: [`${floorUrl}/publish`], postHeaders: {}, tag: `floor-${dialect}`, count: W, rate, hooks: 0, drainMs: 30_000, hookDrainMs: 0 });
-  floorRss.stop();
-  const floorCpu = (cpuSeconds(floorProc.pid) - floorCpu0) / ((performance.now() - floorT0) / 1000);
-  const floorRssPeak = floorRss.between(0, Infinity)[0].peakMb;
+  floorSampler.stop();
+  const fc = floorSampler.cpu(floor.window.startUs, floor.window.sseDoneUs + 250_000);
+  const floorCpu = fc.procs[0];
+  const floorClientCpu = fc.procs[1];
+  const floorOthers = Math.max(0, fc.machine * cores - fc.procs[0] - fc.procs[1]);
+  const floorRssPeak = floorSampler.rss(0, Infinity)[0].peakMb;
   log(`  floor p50 ${ms(floor.sse.p50)} p99 ${ms(floor.sse.p99)} max ${ms(floor.sse.max)}; missing ${floor.sse.missing}`);
   await ask('disconnect');
   await stopProcess(floorProc);
@@ -488,157 +532,19 @@ async function runDialect(dialect, receiverUrls) {
     result,
     floor,
     floorCpu,
+    floorClientCpu,
+    floorOthers,
+    floorBusyBefore: floorQuiet.busy,
     floorRssPeak,
+    pgActivity,
+    hubMetrics,
+    queries: seeded.queries,
     frameBytes: Buffer.byteLength(frame),
     templateBytes: Buffer.byteLength(template),
     hubLog: [...hubLog].map(([msg, n]) => `${msg} ×${n}`),
     profile,
     profileDir,
   };
-}
-
-// ---------------------------------------------------------------- the report
-function report({ machine, buildNote, runs, sqliteVersion, elapsedS }) {
-  const lines = [];
-  const p = (s = '') => lines.push(s);
-  p('## Fan-out');
-  p();
-  p('Generated by `npm run bench:fanout` (`node bench/fanout.mjs`); do not edit by hand, run it again. The other');
-  p('sections of this file are left as they are.');
-  p();
-  p('| | |');
-  p('|---|---|');
-  p(`| date | ${machine.date} |`);
-  p(`| CPU | ${machine.cpu}, \`nproc\` = ${machine.nproc} |`);
-  p(`| memory | ${machine.memory} |`);
-  p(`| OS | ${machine.kernel}; \`ulimit -n\` = ${machine.nofile} |`);
-  p(`| Node.js | ${machine.node} |`);
-  p(`| SQLite | ${sqliteVersion} (better-sqlite3) |`);
-  const pg = runs.find((r) => r.pgVersion);
-  if (pg) p(`| PostgreSQL | ${pg.pgVersion}, same machine (127.0.0.1:5432) |`);
-  p(`| code | ${machine.commit}${buildNote ? ` (${buildNote})` : ''} |`);
-  p(`| machine busy (all cores, 1 s sample before each measured run) | ${runs.filter((r) => !r.skipped).map((r) => `${r.dialect} ${fmt(r.busyBefore * 100)} %`).join('; ')} |`);
-  p(`| run time | ${fmt(elapsedS)} s |`);
-  if (args.profile) p('| profiled | yes: hub processes ran under `--cpu-prof` (slower than an unprofiled run) |');
-  p();
-  p('**Set-up.** Seeded through the built services (`buildApp` with `workers: false`, closed before the hub starts):');
-  p(`${orgCount} member cities, each with one analyst and one \`read\` token; a sender city with an analyst and a \`write\``);
-  p(`token; one sharing group, owned by the sender, holding all ${orgCount + 1}; ${hookCount} webhooks (format \`json\`), one in`);
-  p(`each of the first ${hookCount} member cities, to ${hookCount} receivers on 127.0.0.1. Every warning is TLP:AMBER to that`);
-  p('group (audience `groups`), so each one is addressed to every subscriber and every webhook; the sender city has');
-  p(`no subscribers, so all get the same frame. ${N} subscribers: subscriber *i* uses the token of city *i* mod ${orgCount}`);
-  p(`(${N / orgCount} streams per token). Each warning has a 430-character description, 2 affected services and 3`);
-  p('indicators; users keep the default alert mode (immediate email), so each warning also queues one mail row per');
-  p(`member user (${orgCount}); no SMTP server is configured, so the mail worker leaves them pending (as a hub without mail would).`);
-  p();
-  p('**Processes.** Hub: `node bin/tocsin.js serve --port 0 --host 127.0.0.1` from `dist/`, with');
-  p('`TOCSIN_OUTBOUND_ALLOW=127.0.0.1`, `TOCSIN_LOG_LEVEL=warn`, and the data folder (SQLite) or `TOCSIN_DATABASE_URL`');
-  p('(PostgreSQL: two processes on one temporary database; subscriber *i* on process *i* mod 2, warnings posted to the two');
-  p('in turn, so half of the deliveries cross processes through LISTEN/NOTIFY). Load generator: a separate Node process');
-  p('(`bench/fanout-client.mjs`) holding the subscribers (raw `http.request`, no agent, frames parsed as they arrive),');
-  p('the webhook receivers (answer 204) and the sender, so both ends of every latency are `performance.now()` in one');
-  p(`process. ${W} warnings at ${rate}/s on a fixed schedule (warning *k* is posted at *k*/${rate} s whether or not earlier`);
-  p(`posts were answered), after a warm-up of ${warmups}. Latency = receipt (SSE: the chunk holding the frame arrives; webhook:`);
-  p(`the request body has arrived) − the start of the POST, for every (warning, subscriber) pair (${fmt(W * N)} samples)`);
-  p(`and every (warning, webhook) pair (${fmt(W * hookCount)}). Every pair must arrive exactly once.`);
-  p();
-  p('**Floor.** In the same run, right after each hub run: `bench/fanout-floor.mjs`, a bare `node:http` server (one process)');
-  p(`that writes each published message to every open stream. The same generator opens ${N} streams to it and posts the`);
-  p('same bodies on the same schedule; each post makes the floor write the exact frame the hub sent (captured in the');
-  p('warm-up, with the id and title swapped) to every client. Memory: `VmRSS` of each hub process from');
-  p('`/proc/<pid>/status` every 250 ms, from the first stream opening to the end of the measured run.');
-  p();
-  p(`| database | hub processes | SSE p50 | SSE p90 | SSE p99 | SSE max | floor p50 | floor p99 | SSE p99 / floor p99 | goal ≤ ${goals.ratio} | webhook p50 | webhook p99 | webhook max | missing / duplicate (SSE; webhooks) | RSS peak per process | goal < ${goals.rssMb} MB |`);
-  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---|');
-  for (const r of runs) {
-    if (r.skipped) {
-      p(`| ${r.dialect} | – | skipped: ${r.skipped} |||||||||||||`);
-      continue;
-    }
-    const s = r.result.sse;
-    const h = r.result.hooks;
-    const ratio = s.p99 / r.floor.sse.p99;
-    const peaks = r.rssRun.slice(0, r.processes).map((x) => x.peakMb);
-    const complete = s.missing === 0 && s.dupes === 0 && h.missing === 0 && h.dupes === 0 && r.floor.sse.missing === 0;
-    p(
-      `| ${r.dialect} | ${r.processes} | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.max)} | ${ms(r.floor.sse.p50)} | ${ms(r.floor.sse.p99)} | ${fmt(ratio, 1)} | ${pass(ratio <= goals.ratio && complete)} | ${ms(h.p50)} | ${ms(h.p99)} | ${ms(h.max)} | ${s.missing} / ${s.dupes}; ${h.missing} / ${h.dupes}${complete ? '' : ' **incomplete**'} | ${peaks.map((x) => `${fmt(x)} MB`).join(' / ')} | ${pass(Math.max(...peaks) < goals.rssMb)} |`,
-    );
-  }
-  p();
-  p('(MB here is MiB. The ratio goal also requires every delivery to arrive exactly once.)');
-  p();
-  p('Details per run:');
-  p();
-  p('| database | POST p50 / p99 | full fan-out (last subscriber) p50 / p99 | webhooks all in, after the last post | RSS idle → mean / peak per process | hub CPU (cores) | generator CPU | PostgreSQL CPU | floor CPU / RSS peak | frame | streams opened in (p50 / max per stream) |');
-  p('|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of runs) {
-    if (r.skipped) continue;
-    const res = r.result;
-    const rssText = r.rssRun
-      .slice(0, r.processes)
-      .map((x, i) => `${fmt(r.idleRss[i])} → ${fmt(x.meanMb)} / ${fmt(x.peakMb)} MB`)
-      .join('; ');
-    p(
-      `| ${r.dialect} | ${ms(res.post.p50)} / ${ms(res.post.p99)} | ${ms(res.fullFanout.p50)} / ${ms(res.fullFanout.p99)} | ${res.hooks.missing ? `not within the drain time (${fmt(res.hooks.missing)} missing)` : fmt(res.hooks.doneAfterLastSendMs / 1000, 1) + ' s'} | ${rssText} | ${r.cpu.hubs.map((c) => fmt(c, 2)).join(' + ')} | ${fmt(r.cpu.client, 2)} | ${Number.isFinite(r.cpu.pg) ? fmt(r.cpu.pg, 2) : '–'} | ${fmt(r.floorCpu, 2)} / ${fmt(r.floorRssPeak)} MB | ${fmt(r.frameBytes)} B | ${fmt(r.connect.totalMs / 1000, 1)} s (${ms(r.connect.p50)} / ${ms(r.connect.max)}) |`,
-    );
-  }
-  p();
-  p(`CPU is per second of the measured run (${fmt(W / rate)} s of posting plus the drain); 1.00 = one core busy. Median and`);
-  p('slowest SSE latency per 5 s of sending (the slowest warnings, by their median over subscribers, show when stalls happened):');
-  p();
-  for (const r of runs) {
-    if (r.skipped) continue;
-    p(`- ${r.dialect}: ${r.result.windows.map((w) => `${fmt(w.fromS)} s ${ms(w.medianMs)}/${ms(w.maxMs)}`).join(' · ')}`);
-    p(`  - slowest warnings: ${r.result.worst.map((w) => `#${w.seq} at ${fmt(w.atS, 1)} s (median ${ms(w.medianMs)}, last ${ms(w.maxMs)})`).join(', ')}`);
-    p(`  - floor: ${r.floor.windows.map((w) => `${fmt(w.fromS)} s ${ms(w.medianMs)}/${ms(w.maxMs)}`).join(' · ')}`);
-    const trouble = r.result.streams;
-    if (trouble.dropped || trouble.resets || trouble.ends || r.result.postFailures) {
-      p(`  - **trouble**: ${trouble.dropped} streams dropped, ${trouble.resets} resets, ${trouble.ends} ends, ${r.result.postFailures} failed posts ${r.result.postFailureSamples.join('; ')}`);
-    }
-    if (r.hubLog.length) p(`  - hub log at warn and above, by message: ${r.hubLog.map((x) => `"${x.slice(0, 200)}"`).join(', ')}`);
-  }
-  p();
-  if (runs.some((r) => r.profile)) {
-    p('### Where the hub spent its CPU (profiled run)');
-    p();
-    for (const r of runs) {
-      if (!r.profile) continue;
-      r.profile.forEach((prof, i) => {
-        if (!prof.file) return;
-        p(`${r.dialect}, hub ${i + 1} (\`${prof.file}\`), ${fmt(prof.totalMs)} ms sampled in the measured window, ${fmt(prof.busyMs)} ms not idle:`);
-        p();
-        p(`- by package: ${prof.byCategory.map((c) => `${c.name} ${fmt(c.pct, 1)} %`).join(', ')}`);
-        p(`- self time: ${prof.bySelf.map((c) => `\`${c.name}\` ${fmt(c.pct, 1)} %`).join(', ')}`);
-        p(`- inclusive, Tocsin code: ${prof.byInclusive.map((c) => `\`${c.name}\` ${fmt(c.pct, 1)} %`).join(', ')}`);
-        p();
-      });
-    }
-  }
-  p('To reproduce: `npm install && npm run bench:fanout` (builds the server if `dist/` is stale; PostgreSQL is used when');
-  p('`postgres://postgres@127.0.0.1:5432` answers, or `TOCSIN_BENCH_PG_URL`; `-- --sqlite-only` skips it). It needs');
-  p(`about ${N + 100} file descriptors in each of the hub and the generator: \`ulimit -n\` must be at least 2048 (raise it with`);
-  p('`ulimit -n 65535` in the shell first if not). `-- --profile` adds a CPU profile of the hub processes (not written here).');
-  p();
-  return lines.join('\n');
-}
-
-/** Replace (or add) the `## Fan-out` section, leaving every other section as it is. */
-function writeSection(markdown) {
-  const file = path.join(root, 'docs/BENCHMARKS.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const lines = current.split('\n');
-  const start = lines.findIndex((l) => l.trim() === '## Fan-out');
-  let next;
-  if (start < 0) {
-    next = `${current.replace(/\s*$/, '')}\n\n${markdown.trim()}\n`;
-  } else {
-    let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
-    if (end < 0) end = lines.length;
-    const before = lines.slice(0, start).join('\n').replace(/\s*$/, '');
-    const after = lines.slice(end).join('\n').trim();
-    next = `${before}\n\n${markdown.trim()}\n${after ? `\n${after}\n` : ''}`;
-  }
-  writeFileSync(file, next);
 }
 
 // ---------------------------------------------------------------- main
@@ -673,15 +579,15 @@ try {
   const receiverUrls = await ask('receivers', { count: hookCount });
   const runs = [];
   for (const dialect of dialects) {
-    const r = await runDialect(dialect, receiverUrls);
+    const r = await runDialect(dialect, receiverUrls, machine);
     if (r.skipped) log(`bench: ${dialect} skipped: ${r.skipped}`);
     runs.push(r);
   }
   await ask('stop').catch(() => {});
-  const markdown = report({ machine, buildNote, runs, sqliteVersion: await sqliteVersion(), elapsedS: (performance.now() - t0) / 1000 });
+  const markdown = report({ machine, buildNote, runs, sqliteVersion: await sqliteVersion(), elapsedS: (performance.now() - t0) / 1000, settings: { W, rate, N, orgCount, hookCount, warmups, goals, profile: args.profile } });
   process.stdout.write(`${markdown}\n`);
   if (!args['no-write'] && !args.profile) {
-    writeSection(markdown);
+    writeSection(path.join(root, 'docs/BENCHMARKS.md'), markdown);
     log('bench: wrote the "## Fan-out" section of docs/BENCHMARKS.md');
   }
   await cleanUp();

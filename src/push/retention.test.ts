@@ -14,7 +14,7 @@ for (const dialect of dialects) {
     let reader: SignedInUser;
 
     beforeAll(async () => {
-      hub = await createTestHub(dialect, { eventRetentionHours: '24', sessionTtlHours: '72' }, { now: clock.now });
+      hub = await createTestHub(dialect, { eventRetentionHours: '24', sessionTtlHours: '72', mailRetryHours: '48' }, { now: clock.now });
       const a = await hub.createOrg();
       const b = await hub.createOrg();
       sender = await hub.createUser({ orgId: a.id, role: 'analyst' });
@@ -51,6 +51,14 @@ for (const dialect of dialects) {
       } finally {
         stream.close();
       }
+
+      // Past the mail retry window (e.g. SMTP never configured) the owed mail is given up, and its event can go.
+      clock.advance(hours(24));
+      await removeExpired(hub.app.ctx);
+      const mail = await db.selectFrom('mail_outbox').select(['status', 'last_error']).where('event_id', '=', owedEvent!.id).execute();
+      expect(mail.every((m) => m.status === 'failed')).toBe(true);
+      await removeExpired(hub.app.ctx);
+      expect((await db.selectFrom('events').select('id').where('id', '=', owedEvent!.id).execute()).length).toBe(0);
     });
   });
 }

@@ -15,6 +15,14 @@ export async function removeExpired(ctx: AppContext): Promise<{ events: number; 
     .where('status', 'in', ['delivered', 'failed'])
     .where('created_at', '<', logCutoff)
     .executeTakeFirst();
+  // Mail that could not go out within its retry window (for instance because SMTP is not
+  // configured) is given up, so the events it points at can expire.
+  await ctx.db
+    .updateTable('mail_outbox')
+    .set({ status: 'failed', last_error: 'gave up: not sent within the retry window', locked_until: null })
+    .where('status', '=', 'pending')
+    .where('created_at', '<', addMs(now, -ctx.config.mailRetryHours * 3_600_000))
+    .execute();
   const mails = await ctx.db.deleteFrom('mail_outbox').where('status', 'in', ['sent', 'failed']).where('created_at', '<', logCutoff).executeTakeFirst();
   const events = await ctx.db
     .deleteFrom('events')

@@ -48,7 +48,8 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; hub: Str
         'x-request-id': String(request.id),
       });
       res.write(`retry: 3000\n: connected\n\n`);
-      await hub.add({ actor, reader, res, revalidate }, lastEventId);
+      const credentialKey = session ? `session:${request.session!.hash}` : `token:${token?.id ?? actor.userId}`;
+      await hub.add({ actor, reader, res, revalidate, credentialKey }, lastEventId);
     },
   );
 };

@@ -19,6 +19,8 @@ export interface StreamClient {
   pending: PreparedEvent[] | null;
   /** re-checks the credential; null when it was revoked, expired or signed out */
   revalidate: () => Promise<Actor | null>;
+  /** identifies the credential (a session or a token), so streams sharing it are checked once */
+  credentialKey: string;
 }
 
 interface PreparedEvent {
@@ -31,7 +33,8 @@ interface PreparedEvent {
   frameOthers: string;
 }
 
-const maxBuffered = 1024 * 1024;
+// Per client; a reader this far behind is dropped and resumes with Last-Event-ID.
+const maxBuffered = 256 * 1024;
 const batch = 500;
 
 export class StreamHub {
@@ -160,20 +163,31 @@ export class StreamHub {
 
   /** Group memberships or credentials changed: recompute each client's reader, drop revoked ones. */
   async refreshReaders(): Promise<void> {
+    // Many streams share a credential (a SOC's token) or an organisation: check each once.
+    const actors = new Map<string, Promise<Actor | null>>();
+    const readers = new Map<string, Promise<Reader>>();
+    let n = 0;
     for (const c of [...this.clients]) {
       try {
-        const actor = await c.revalidate();
+        let pending = actors.get(c.credentialKey);
+        if (!pending) actors.set(c.credentialKey, (pending = c.revalidate()));
+        const actor = await pending;
         if (!actor) {
           write(c, `event: end\ndata: {"reason":"signed out or credential revoked"}\n\n`);
           c.res.end();
           this.clients.delete(c);
           continue;
         }
+        const key = `${actor.orgId ?? ''}|${actor.isOperator}`;
+        let reader = readers.get(key);
+        if (!reader) readers.set(key, (reader = readerFor(this.ctx.db, actor)));
         c.actor = actor;
-        c.reader = await readerFor(this.ctx.db, actor);
+        c.reader = await reader;
       } catch (err) {
         this.ctx.log.warn({ err }, 'could not refresh a stream reader');
       }
+      // Let streams be written between slices of a long refresh.
+      if (++n % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

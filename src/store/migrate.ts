@@ -5,11 +5,13 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m2026112201 from './migrations/2026112201-initial.js';
 import * as m2026112202 from './migrations/2026112202-warnings.js';
 import * as m2026112203 from './migrations/2026112203-totp-replay.js';
+import * as m2026112204 from './migrations/2026112204-pending-deliveries.js';
 
 const migrations: Record<string, Migration> = {
   '2026112201-initial': m2026112201,
   '2026112202-warnings': m2026112202,
   '2026112203-totp-replay': m2026112203,
+  '2026112204-pending-deliveries': m2026112204,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -34,7 +34,12 @@ export async function loadIndicators(db: Kysely<Database>, warningIds: string[])
   return result;
 }
 
-/** Insert or replace STIX objects of a share (a warning's report, indicators, identity…). */
+// Objects every warning carries but that never change per warning (the TLP marking, the
+// extension definition, identities): inserted once, never rewritten, so concurrent warnings do
+// not queue on the same rows.
+const sharedTypes = new Set(['marking-definition', 'extension-definition', 'identity']);
+
+/** Insert or replace the STIX objects of a share (a warning's report, indicators, vulnerabilities…). */
 export async function upsertStixObjects(db: Kysely<Database>, shareId: string, objects: Array<Record<string, unknown>>, dateAdded: string): Promise<void> {
   for (const o of objects) {
     const id = String(o.id);
@@ -50,7 +55,7 @@ export async function upsertStixObjects(db: Kysely<Database>, shareId: string, o
     await db
       .insertInto('stix_objects')
       .values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ modified: row.modified, data: row.data, date_added: row.date_added }))
+      .onConflict((oc) => (sharedTypes.has(row.type) ? oc.column('id').doNothing() : oc.column('id').doUpdateSet({ modified: row.modified, data: row.data, date_added: row.date_added })))
       .execute();
   }
 }

@@ -223,12 +223,24 @@ export async function listWarnings(
 
 /** The warning as a STIX 2.1 bundle, as the reader may see it (identity hidden when anonymous). */
 export async function getWarningBundle(ctx: AppContext, actor: Actor | null, id: string): Promise<{ type: 'bundle'; id: string; objects: Array<Record<string, unknown>> }> {
-  await getWarning(ctx, actor, id); // the policy check, and the audit of a foreign AMBER/RED read
-  const found = (await findWarning(ctx.db, id))!;
-  const rows = await ctx.db.selectFrom('stix_objects').select('id').where('share_id', '=', found.share.id).execute();
-  const objects = await loadStixObjects(ctx.db, rows.map((r) => r.id));
-  // Stored objects never name an anonymous producer: their identity is the public label.
-  return { type: 'bundle', id: `bundle--${randomUUID()}`, objects };
+  const warning = await getWarning(ctx, actor, id); // the policy check, and the audit of a foreign AMBER/RED read
+  // The report, what it refers to, and what those refer to (identities, markings, extension
+  // definitions — stored once and shared by every warning). Stored objects never name an
+  // anonymous producer: their identity is the public label.
+  const byId = new Map<string, Record<string, unknown>>();
+  let wanted = [warning.reportId];
+  for (let depth = 0; depth < 4 && wanted.length; depth++) {
+    const found = await loadStixObjects(ctx.db, wanted);
+    const next = new Set<string>();
+    for (const o of found) {
+      byId.set(String(o.id), o);
+      for (const ref of [...((o.object_refs as string[] | undefined) ?? []), ...((o.object_marking_refs as string[] | undefined) ?? []), o.created_by_ref as string | undefined, ...Object.keys((o.extensions as object | undefined) ?? {})]) {
+        if (typeof ref === 'string' && ref.includes('--') && !byId.has(ref)) next.add(ref);
+      }
+    }
+    wanted = [...next];
+  }
+  return { type: 'bundle', id: `bundle--${randomUUID()}`, objects: [...byId.values()] };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -82,6 +82,11 @@ for (const dialect of dialects) {
       const listC = await hub.as(analystC, { method: 'GET', url: '/api/warnings' });
       expect(listC.body).not.toContain('Only for Region 3');
       expect(listC.json().total).toBe(0);
+      // Every bundle is complete, though markings and identities are stored once for all warnings.
+      const stixB = (await hub.as(analystB, { method: 'GET', url: `/api/warnings/${w.id}/stix` })).json().objects as Array<{ id: string; type: string }>;
+      expect(stixB.map((o) => o.id)).toContain('marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421');
+      expect(stixB.some((o) => o.type === 'identity' && o.id === `identity--${cityA.id}`)).toBe(true);
+      expect(stixB.filter((o) => o.type === 'report')).toHaveLength(1);
       const stixC = await hub.as(analystC, { method: 'GET', url: `/api/warnings/${w.id}/stix` });
       expect(stixC.statusCode).toBe(404);
       // Reading another organisation's AMBER warning is audited.
