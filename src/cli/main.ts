@@ -1,7 +1,7 @@
 // The `tocsin` command: `tocsin serve` runs the hub; every other verb administers it.
 // Every verb is non-interactive and takes --json, so deployments and tests can script it.
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, describeConfig, flagName, loadConfig, type Config } from '../config/config.js';
+import { ConfigError, describeConfig, flagName, loadConfig, readProcessEnv, type Config } from '../config/config.js';
 import { optionSpecs, type OptionKey } from '../config/options.js';
 import { AppError } from '../errors.js';
 import { StartupError, installShutdown, startServer } from '../server.js';
@@ -12,7 +12,7 @@ import { registerMemberCommands } from './members.commands.js';
 import { registerWarningCommands } from './warnings.commands.js';
 
 /** Build the command tree. `getConfig` reads the global flags once the command line is parsed. */
-export function buildCli(io: CliIO, env: Record<string, string | undefined> = process.env): Command {
+export function buildCli(io: CliIO, env: Record<string, string | undefined> = readProcessEnv()): Command {
   const program = new Command('tocsin')
     .description('Tocsin: threat-intelligence sharing hub for local government')
     .showHelpAfterError()
@@ -92,7 +92,7 @@ function camel(flag: string): string {
 }
 
 /** Run the CLI; resolves to the exit code. Errors become one clear line on stderr. */
-export async function runCli(argv: string[], io: CliIO = processIO, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runCli(argv: string[], io: CliIO = processIO, env: Record<string, string | undefined> = readProcessEnv()): Promise<number> {
   const program = buildCli(io, env);
   try {
     await program.parseAsync(argv, { from: 'user' });

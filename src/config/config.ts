@@ -145,7 +145,8 @@ export function describeConfig(config: Config): Array<{ key: OptionKey; env: str
   });
 }
 
-function readProcessEnv(): ConfigSource {
+/** The process environment: the one place outside tests that reads it. */
+export function readProcessEnv(): ConfigSource {
   return process.env;
 }
 
