@@ -19,17 +19,10 @@ export const tlpHelp: Record<Tlp, string> = {
   red: 'Only the organisations you name, for the people you address: not to be passed on.',
 };
 
-export const warningKinds = [
-  'phishing',
-  'ransomware',
-  'credential-leak',
-  'ddos',
-  'vulnerability-exploitation',
-  'account-compromise',
-  'fraud-bec',
-  'other',
-] as const;
-export type WarningKind = (typeof warningKinds)[number];
+// The closed vocabularies come from the server's own list (pure data, bundled by Vite), so the
+// form and the API can never disagree.
+export { warningKinds, severities, type WarningKind, type Severity } from '../stix/vocab.ts';
+import type { Severity, WarningKind } from '../stix/vocab.ts';
 
 export const warningKindLabels: Record<WarningKind, string> = {
   phishing: 'Phishing',
@@ -46,8 +39,6 @@ export function warningKindLabel(kind: string): string {
   return (warningKindLabels as Record<string, string>)[kind] ?? kind;
 }
 
-export const severities = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof severities)[number];
 
 export const severityLabels: Record<Severity, string> = {
   low: 'Low',
