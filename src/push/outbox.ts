@@ -19,6 +19,8 @@ export interface PushEvent {
   others: unknown;
   /** the user who caused it is not mailed about their own action */
   actorUserId: string | null;
+  /** false: stream and webhooks only (bulk machine-to-machine objects are not mailed) */
+  mail?: boolean;
 }
 
 export interface StoredEventData {
@@ -50,7 +52,7 @@ export async function recordEvent(ctx: AppContext, trx: Kysely<Database>, event:
   const readerOf = (orgId: string): Reader => ({ orgId, groupIds: groupsOf.get(orgId) ?? new Set(), isOperator: false, anonymous: false });
   const hooks = webhooks.filter((h) => isRecipient(readerOf(h.org_id), event.rule) && matchesFilter(parseFilter(h.filter), event.meta));
   const mailTo: Array<{ userId: string; kind: 'alert' | 'digest' }> = [];
-  for (const user of users) {
+  for (const user of event.mail === false ? [] : users) {
     if (user.id === event.actorUserId) continue;
     const mode = user.mode ?? 'immediate';
     if (mode === 'none') continue;

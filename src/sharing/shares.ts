@@ -37,7 +37,12 @@ export function parseTlp(value: string): Tlp {
 }
 
 /** Validate a share request for this sender; returns the normalised rule. Reads with `db` (pass the transaction). */
-export async function checkShare(db: Kysely<Database>, actor: Actor, input: ShareInput): Promise<ShareRule & { anonymous: boolean }> {
+export async function checkShare(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: ShareInput,
+  opts: { allowOwnOrgOnly?: boolean } = {},
+): Promise<ShareRule & { anonymous: boolean }> {
   const tlp = parseTlp(input.tlp);
   const kind = input.audience.kind;
   if (!(audienceKinds as readonly string[]).includes(kind)) throw new AppError('VALIDATION_FAILED', { detail: `audience kind "${kind}" is not one of ${audienceKinds.join(', ')}` });
@@ -49,7 +54,9 @@ export async function checkShare(db: Kysely<Database>, actor: Actor, input: Shar
 
   if (kind === 'orgs') {
     const others = orgIds.filter((id) => id !== actor.orgId);
-    if (others.length === 0) throw new AppError(tlp === 'red' ? 'RED_NEEDS_RECIPIENTS' : 'AUDIENCE_EMPTY', { what: 'organisation' });
+    // Keeping something for one's own organisation only (a TAXII post into its inbox).
+    const ownOnly = opts.allowOwnOrgOnly && actor.orgId !== null && orgIds.length === 1 && orgIds[0] === actor.orgId;
+    if (others.length === 0 && !ownOnly) throw new AppError(tlp === 'red' ? 'RED_NEEDS_RECIPIENTS' : 'AUDIENCE_EMPTY', { what: 'organisation' });
     const found = await db.selectFrom('organisations').select('id').where('id', 'in', orgIds).execute();
     if (found.length !== orgIds.length) throw notFound('recipient organisation');
   } else if (kind === 'groups') {

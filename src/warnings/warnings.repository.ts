@@ -2,6 +2,9 @@
 import type { Kysely } from 'kysely';
 import { visibleTo, type Reader } from '../sharing/policy.js';
 import type { Database, ShareRow, WarningRow } from '../store/schema.js';
+import type { DialectName } from '../store/dialect.js';
+import { appendOwnVersions } from '../objects/versions.repository.js';
+import { referenceShareForWarningObject } from '../sharing/reference-shares.js';
 
 export interface WarningWithShare {
   warning: WarningRow;
@@ -40,7 +43,15 @@ export async function loadIndicators(db: Kysely<Database>, warningIds: string[])
 const sharedTypes = new Set(['marking-definition', 'extension-definition', 'identity']);
 
 /** Insert or replace the STIX objects of a share (a warning's report, indicators, vulnerabilities…). */
-export async function upsertStixObjects(db: Kysely<Database>, shareId: string, objects: Array<Record<string, unknown>>, dateAdded: string): Promise<void> {
+export async function upsertStixObjects(db: Kysely<Database>, dialect: DialectName, shareId: string, objects: Array<Record<string, unknown>>, dateAdded: string): Promise<void> {
+  // The version log TAXII serves: shared objects under the reference shares, so that every
+  // reader of any warning can resolve them.
+  await appendOwnVersions(
+    db,
+    dialect,
+    objects.map((object) => ({ object, shareId: referenceShareForWarningObject(String(object.type)) ?? shareId })),
+    Date.parse(dateAdded) * 1000,
+  );
   for (const o of objects) {
     const id = String(o.id);
     const row = {

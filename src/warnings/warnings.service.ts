@@ -91,7 +91,7 @@ export async function createWarning(ctx: AppContext, actor: Actor, input: Warnin
       indicatorIds: ids,
     });
     const report = bundle.objects.find((o) => o.type === 'report')!;
-    await upsertStixObjects(trx, share.id, bundle.objects, now);
+    await upsertStixObjects(trx, ctx.dialect, share.id, bundle.objects, now);
     const row: WarningRow = {
       id,
       report_id: String(report.id),
@@ -158,7 +158,7 @@ export async function updateWarning(ctx: AppContext, actor: Actor, id: string, p
       modified: new Date(now),
       indicatorIds: ids,
     });
-    await upsertStixObjects(trx, share.id, bundle.objects, now);
+    await upsertStixObjects(trx, ctx.dialect, share.id, bundle.objects, now);
     await updateWarningRow(trx, id, next);
     await replaceIndicators(trx, id, withIds(indicators, ids));
     await recordAudit(ctx, trx, actor, { action: 'warning.update', orgId: actor.orgId, targetType: 'warning', targetId: id, details: { version: next.version, fields: Object.keys(patch).filter((k) => k !== 'version') } });
@@ -182,7 +182,7 @@ export async function retractWarning(ctx: AppContext, actor: Actor, id: string, 
     for (const o of objects) {
       const data = JSON.parse(o.data) as Record<string, unknown>;
       if (o.id.startsWith('identity--') || o.id.startsWith('marking-definition--') || o.id.startsWith('extension-definition--')) continue;
-      await upsertStixObjects(trx, share.id, [{ ...data, modified: laterThan(String(data.modified), now), revoked: true }], now);
+      await upsertStixObjects(trx, ctx.dialect, share.id, [{ ...data, modified: laterThan(String(data.modified), now), revoked: true }], now);
     }
     await recordAudit(ctx, trx, actor, { action: 'warning.retract', orgId: actor.orgId, targetType: 'warning', targetId: id, details: { reason: why } });
     return emit(ctx, trx, 'warning.retracted', next, share, actor);
