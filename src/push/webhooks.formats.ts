@@ -38,6 +38,7 @@ const eventLabels: Readonly<Record<string, string>> = {
   'warning.created': 'New warning',
   'warning.updated': 'Warning updated',
   'warning.retracted': 'Warning retracted',
+  'stix.added': 'New STIX objects from a partner tool',
   ping: 'Test message',
 };
 

@@ -16,6 +16,7 @@ import { referenceShares } from '../sharing/reference-shares.js';
 import { checkShare, insertShare, type Share } from '../sharing/shares.js';
 import type { Database } from '../store/schema.js';
 import { warningExtensionId } from '../stix/report.js';
+import { recordImportedReport } from '../warnings/imported.js';
 import { formatStixMicros } from '../stix/time.js';
 import { mostRestrictive, tlpFromMarkingRef, type Tlp } from '../stix/tlp.js';
 import { validateStixObject } from '../stix/validate.js';
@@ -118,6 +119,13 @@ export async function ingestObjects(ctx: AppContext, actor: Actor, input: Ingest
     await insertVersions(trx, rows);
 
     const eventIds: number[] = [];
+    // Reports become warnings, so people are alerted as for one sent from the web form.
+    const related = new Map(toInsert.map((a) => [a.id, a.object]));
+    for (const a of toInsert) {
+      if (a.object.type !== 'report' || !a.isLatest || newest.get(a.id)?.version !== a.version) continue;
+      const eventId = await recordImportedReport(ctx, trx, shares.get(a.tlp)!, a.object, related, input.origin ? null : actor);
+      if (eventId !== null) eventIds.push(eventId);
+    }
     for (const [tlp, share] of shares) {
       const objects = toInsert.filter((a) => a.tlp === tlp).map((a) => a.object);
       eventIds.push(await announce(ctx, trx, share, input, objects, actor));

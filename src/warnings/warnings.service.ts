@@ -255,7 +255,12 @@ async function loadOwnActiveWarning(trx: Kysely<Database>, actor: Actor, id: str
   return { warning: found.warning, share };
 }
 
-async function emit(ctx: AppContext, trx: Kysely<Database>, type: string, row: WarningRow, share: Share, actor: Actor): Promise<number> {
+/** Record a warning event for its audience (stream, webhooks, mail) in the caller's transaction. */
+export async function emitWarningEvent(ctx: AppContext, trx: Kysely<Database>, type: string, row: WarningRow, share: Share, actor: Actor | null): Promise<number> {
+  return emit(ctx, trx, type, row, share, actor);
+}
+
+async function emit(ctx: AppContext, trx: Kysely<Database>, type: string, row: WarningRow, share: Share, actor: Actor | null): Promise<number> {
   const indicators = (await loadIndicators(trx, [row.id])).get(row.id) ?? [];
   const names = await audienceNames(trx, share);
   const producerName = share.producerOrgId ? ((await trx.selectFrom('organisations').select('name').where('id', '=', share.producerOrgId).executeTakeFirst())?.name ?? null) : null;
@@ -269,7 +274,7 @@ async function emit(ctx: AppContext, trx: Kysely<Database>, type: string, row: W
     meta: { tlp: share.tlp, kind: row.kind, severity: row.severity as Severity, groupIds: share.audienceGroupIds },
     full: { type, warning: full },
     others: { type, warning: others },
-    actorUserId: actor.userId,
+    actorUserId: actor?.userId ?? null,
   });
 }
 

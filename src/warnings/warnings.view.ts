@@ -70,7 +70,7 @@ export function toWarning(
     },
     source: hidden
       ? { anonymous: true, label: share.publicLabel ?? 'A member', orgId: null }
-      : { anonymous: share.anonymous, label: view.producerName ?? 'Tocsin hub', orgId: share.producerOrgId },
+      : { anonymous: share.anonymous, label: view.producerName ?? share.publicLabel ?? 'Tocsin hub', orgId: share.producerOrgId },
     isOwn: view.isOwn,
     status: row.status,
     version: row.version,
