@@ -11,6 +11,28 @@ describe('SCO ids (UUIDv5 over RFC 8785 JSON)', () => {
     expect(scoId('domain-name', { value: 'example.com' })).toBe('domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7');
   });
 
+  it('matches the python-stix2 vector for a file with a nested extension (floats, lists, dictionaries)', () => {
+    const contributing = {
+      name: 'example.exe',
+      hashes: { 'SHA-256': '841a8921140aba50671ebb0770fecc4ee308c4952cfeff8de154ab14eeef4649' },
+      extensions: {
+        'windows-pebinary-ext': {
+          pe_type: 'exe',
+          machine_hex: '014c',
+          sections: [{ name: '.data', size: 4096, entropy: 7.980693, hashes: { 'SHA-256': '6e3b6f3978e5cd96ba7abee35c24e867b7e64072e2ecb22d0ee7a6e6af6894d0' } }],
+        },
+      },
+    };
+    expect(scoId('file', contributing)).toBe('file--ced31cd4-bdcb-537d-aefa-92d291bfc11d');
+  });
+
+  it('matches ids computed independently with Python uuid5 over sorted compact JSON', () => {
+    const fromRef = 'email-addr--9b7e29b3-fd8d-562e-b3f0-8fc8134f5dda';
+    expect(scoId('email-message', { from_ref: fromRef, subject: 'Did you see this?', body: 'message body' })).toBe('email-message--9873d7bd-d86f-537f-9bae-32de4baebbe4');
+    expect(scoId('file', { hashes: { MD5: 'd41d8cd98f00b204e9800998ecf8427e' }, name: 'a.exe' })).toBe('file--7e567502-8994-53ff-9c69-79240cae362d');
+    expect(scoId('email-addr', { value: 'john@example.com' })).toBe('email-addr--7165e2a9-671f-585d-b1e1-ca59c671d934');
+  });
+
   it('implements RFC 4122 version 5 (the python uuid5 documentation example)', () => {
     expect(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'python.org')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
   });

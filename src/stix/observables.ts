@@ -3,6 +3,7 @@
 import { domainToASCII } from 'node:url';
 import { InvalidStixInputError } from './errors.js';
 import { formatCidr, formatIp, networkOf, parseCidr, parseIpv4, parseIpv6 } from './ip.js';
+import { formatObservables } from './pattern/build.js';
 
 export const indicatorTypes = ['ipv4', 'ipv6', 'cidr', 'domain', 'url', 'email', 'md5', 'sha1', 'sha256', 'cve'] as const;
 export type IndicatorType = (typeof indicatorTypes)[number];
@@ -150,37 +151,24 @@ export function normaliseObservable(type: IndicatorType, value: string): string 
 }
 
 /** Escape a value for a STIX pattern string literal: `\` → `\\`, then `'` → `\'`. */
-export function escapePatternString(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-}
+export { escapePatternString } from './pattern/format.js';
 
 /**
- * The STIX pattern that matches this observable, e.g. `[ipv4-addr:value = '198.51.100.1']`.
- * The value is normalised first; throws InvalidStixInputError for a CVE or an invalid value.
+ * The canonical form of an observable that a STIX pattern can match. Throws
+ * InvalidStixInputError for a CVE (a vulnerability object, not a pattern) or an invalid value.
  */
-export function patternFor(type: IndicatorType, value: string): string {
+export function patternObservable(type: IndicatorType, value: string): { type: PatternIndicatorType; value: string } {
   if (type === 'cve') throw new InvalidStixInputError('A CVE is described by a vulnerability object, not by a pattern.', 'type');
   const v = normaliseObservable(type, value);
   if (v === null) throw new InvalidStixInputError(`"${value.slice(0, 100)}" is not a valid ${indicatorTypeLabels[type]}.`, 'value');
-  const lit = `'${escapePatternString(v)}'`;
-  switch (type) {
-    case 'ipv4':
-      return `[ipv4-addr:value = ${lit}]`;
-    case 'ipv6':
-      return `[ipv6-addr:value = ${lit}]`;
-    case 'cidr':
-      return `[${v.includes(':') ? 'ipv6-addr' : 'ipv4-addr'}:value ISSUBSET ${lit}]`;
-    case 'domain':
-      return `[domain-name:value = ${lit}]`;
-    case 'url':
-      return `[url:value = ${lit}]`;
-    case 'email':
-      return `[email-addr:value = ${lit}]`;
-    case 'md5':
-      return `[file:hashes.MD5 = ${lit}]`;
-    case 'sha1':
-      return `[file:hashes.'SHA-1' = ${lit}]`;
-    case 'sha256':
-      return `[file:hashes.'SHA-256' = ${lit}]`;
-  }
+  return { type, value: v };
+}
+
+/**
+ * The STIX pattern that matches this observable, e.g. `[ipv4-addr:value = '198.51.100.1']`:
+ * the same text buildPattern (pattern/index.ts) writes for a one-observable list.
+ * The value is normalised first; throws InvalidStixInputError for a CVE or an invalid value.
+ */
+export function patternFor(type: IndicatorType, value: string): string {
+  return formatObservables([patternObservable(type, value)]);
 }

@@ -65,3 +65,31 @@ export type IdentityClassOv = (typeof identityClassOv)[number];
 /** STIX 2.1 hash-algorithm-ov: the only keys a `hashes` dictionary should use. */
 export const hashAlgorithmOv = ['MD5', 'SHA-1', 'SHA-256', 'SHA-512', 'SHA3-256', 'SHA3-512', 'SSDEEP', 'TLSH'] as const;
 export type HashAlgorithmOv = (typeof hashAlgorithmOv)[number];
+
+/** STIX 2.1 pattern-type-ov. */
+export const patternTypeOv = ['stix', 'pcre', 'sigma', 'snort', 'suricata', 'yara'] as const;
+
+/** STIX 2.1 malware-type-ov. */
+export const malwareTypeOv = [
+  'adware', 'backdoor', 'bot', 'bootkit', 'ddos', 'downloader', 'dropper', 'exploit-kit', 'keylogger', 'ransomware',
+  'remote-access-trojan', 'resource-exploitation', 'rogue-security-software', 'rootkit', 'screen-capture', 'spyware',
+  'trojan', 'unknown', 'virus', 'webshell', 'wiper', 'worm',
+] as const;
+
+/** STIX 2.1 tool-type-ov. */
+export const toolTypeOv = ['denial-of-service', 'exploitation', 'information-gathering', 'network-capture', 'credential-exploitation', 'remote-access', 'vulnerability-scanning', 'unknown'] as const;
+
+/** STIX 2.1 threat-actor-type-ov. */
+export const threatActorTypeOv = [
+  'activist', 'competitor', 'crime-syndicate', 'criminal', 'hacker', 'insider-accidental', 'insider-disgruntled',
+  'nation-state', 'sensationalist', 'spy', 'terrorist', 'unknown',
+] as const;
+
+/** STIX 2.1 infrastructure-type-ov. */
+export const infrastructureTypeOv = ['amplification', 'anonymization', 'botnet', 'command-and-control', 'exfiltration', 'hosting-malware', 'hosting-target-lists', 'phishing', 'reconnaissance', 'staging', 'unknown'] as const;
+
+/** STIX 2.1 grouping-context-ov. */
+export const groupingContextOv = ['suspicious-activity', 'malware-analysis', 'unspecified'] as const;
+
+/** STIX 2.1 opinion-enum: a closed list, unlike the vocabularies above. */
+export const opinionEnum = ['strongly-disagree', 'disagree', 'neutral', 'agree', 'strongly-agree'] as const;
