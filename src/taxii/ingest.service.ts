@@ -173,9 +173,14 @@ async function ruleFor(trx: Kysely<Database>, actor: Actor, tlp: Tlp, collection
   }
 }
 
-/** TLP from the object's markings (TLP 2.0 or 1.0; the most restrictive when several), else the default. */
+/** TLP from the object's markings, object-level or granular (TLP 2.0 or 1.0; the most restrictive when several), else the default. */
 function tlpOf(object: Record<string, unknown>, fallback: Tlp): Tlp {
-  const refs = Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [];
+  const refs: unknown[] = Array.isArray(object.object_marking_refs) ? [...object.object_marking_refs] : [];
+  // A TLP on part of the object (granular marking) governs the whole object here: the hub
+  // shares objects, not properties, so the most restrictive TLP anywhere in it wins.
+  if (Array.isArray(object.granular_markings)) {
+    for (const g of object.granular_markings) if (g && typeof g === 'object') refs.push((g as { marking_ref?: unknown }).marking_ref);
+  }
   let found: Tlp | null = null;
   for (const ref of refs) {
     const tlp = typeof ref === 'string' ? tlpFromMarkingRef(ref) : null;
