@@ -1,9 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { haveSchemas, schemaErrors, warnIfNoSchemas } from '../test/stix-schemas.js';
 import {
   buildAutonomousSystem,
   buildDomainName,
@@ -23,48 +19,13 @@ import {
   buildUrl,
 } from './builders.js';
 import { InvalidStixInputError } from './errors.js';
-import { isSco, isSro } from './kinds.js';
 import { markingIdFor } from './tlp.js';
 import { validatePattern } from './pattern/index.js';
 import { validateStixObject } from './validate.js';
 import { indicatorTypeOv } from './vocab.js';
 
-// ---- the official STIX 2.1 JSON schemas, from ../shared/data (never copied into the repo)
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const schemaDir = path.join(path.resolve(repoRoot, '../shared/data'), 'stix2.1-json-schemas/schemas');
-const haveSchemas = existsSync(schemaDir);
-if (!haveSchemas) console.warn(`\n!! ${schemaDir} is absent: SKIPPING the JSON-schema checks of the STIX builders.\n`);
-const schemaBase = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/';
-
-type AddFormats = (ajv: Ajv2020) => Ajv2020;
-// ajv-formats is CommonJS: depending on the loader its default import is the plugin or wraps it.
-const addFormats = (typeof ajvFormats === 'function' ? ajvFormats : (ajvFormats as unknown as { default: unknown }).default) as AddFormats;
-
-function loadSchemas(): Ajv2020 {
-  // As in report.test.ts: draft 2020-12 files whose patterns use `\-` (no u-mode) and whose
-  // `$schema` is spelled in a way ajv does not register.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, unicodeRegExp: false });
-  addFormats(ajv);
-  ajv.addFormat('idn-hostname', true);
-  for (const dir of readdirSync(schemaDir)) {
-    for (const file of readdirSync(path.join(schemaDir, dir)).filter((f) => f.endsWith('.json'))) {
-      const schema = JSON.parse(readFileSync(path.join(schemaDir, dir, file), 'utf8')) as Record<string, unknown>;
-      delete schema.$schema;
-      ajv.addSchema(schema);
-    }
-  }
-  return ajv;
-}
-
-const ajv = haveSchemas ? loadSchemas() : null;
-
-function schemaErrors(object: object): string[] {
-  const type = String((object as { type?: unknown }).type);
-  const dir = isSco(type) ? 'observables' : isSro(type) ? 'sros' : ['marking-definition', 'extension-definition'].includes(type) ? 'common' : 'sdos';
-  const validate: ValidateFunction | undefined = ajv!.getSchema(`${schemaBase}${dir}/${type}.json`);
-  if (!validate) throw new Error(`no schema for ${type}`);
-  return validate(object) ? [] : (validate.errors ?? []).map((e) => `${type} ${e.instancePath} ${e.message ?? ''}`);
-}
+// ---- the official STIX 2.1 JSON schemas (src/test/stix-schemas.ts)
+warnIfNoSchemas('the JSON-schema checks of the STIX builders');
 
 // ---- fixtures: one of everything, with the optional properties set
 const producer = 'identity--5d2b3c1e-2f4a-4b7c-9d8e-1a2b3c4d5e6f';

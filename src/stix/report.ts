@@ -1,9 +1,10 @@
 // The STIX 2.1 bundle of a "report an attack" warning: the producer's identity (or an
 // anonymous one), the TLP marking, one indicator per observable, a vulnerability per CVE,
 // and the report tying them together with Tocsin's warning properties in an extension.
+import { createHash } from 'node:crypto';
 import { InvalidStixInputError } from './errors.js';
 import { defang } from './extract.js';
-import { isStixId, newStixId, stixTimestamp, uuidV5 } from './ids.js';
+import { isStixId, newStixId, stixTimestamp } from './ids.js';
 import { indicatorTypeLabels, isIndicatorType, normaliseObservable, patternFor, type IndicatorType } from './observables.js';
 import { isTlp, markingDefinitionFor, markingIdFor, type Tlp } from './tlp.js';
 import type { StixBundle, StixExtensionDefinition, StixIdentity, StixIndicator, StixObject, StixReport, StixVulnerability } from './types.js';
@@ -62,11 +63,19 @@ function cleanLabel(label: string): string {
   return label.trim().replace(/\s+/g, ' ');
 }
 
-/** The stable identity id for an anonymous producer shown as `label`. */
+/**
+ * The stable identity id for an anonymous producer shown as `label`. STIX wants UUIDv4 for
+ * SDOs (the validator warns otherwise), so this is a v4-shaped UUID whose "random" bits are
+ * a hash of the label: the same label always gives the same identity, with no table to keep.
+ */
 export function anonymousIdentityId(label: string): string {
   const clean = cleanLabel(label);
   if (!clean) throw new InvalidStixInputError('An anonymous producer needs a public label.', 'producer.name');
-  return `identity--${uuidV5(anonymousNamespace, clean)}`;
+  const b = createHash('sha256').update(`${anonymousNamespace}\n${clean}`).digest();
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = b.subarray(0, 16).toString('hex');
+  return `identity--${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 export interface WarningIndicatorInput {

@@ -101,6 +101,10 @@ for (const dialect of dialects) {
       expect(status).toMatchObject({ success_count: 2, failure_count: 1 });
       expect(status.failures[0]).toMatchObject({ id: green.id });
       expect(status.failures[0].message).toMatch(/TLP:GREEN is not allowed/);
+      // a TLP on one property (granular marking) counts for the whole object
+      const granular = { ...indicator(), granular_markings: [{ selectors: ['description'], marking_ref: markingIdFor('amber') }] };
+      const partly = await post(w.tokenA, publicCollectionId, [granular]);
+      expect(partly.json().failures?.[0]?.message).toMatch(/TLP:AMBER is not allowed/);
       const red = await post(w.tokenA, membersCollectionId, [indicator({ tlp: 'red' })]);
       expect(red.json().failure_count).toBe(1);
       expect(red.json().failures[0].message).toMatch(/RED/);
