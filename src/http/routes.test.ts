@@ -13,6 +13,8 @@ const expectedPublic = [
   'GET /api/docs/static/swagger-initializer.js',
   'GET /api/docs/yaml',
   'GET /api/invitations/by-token/:token',
+  'GET /api/phishing/checks/:receipt',
+  'GET /api/phishing/info',
   'GET /healthz',
   'GET /metrics',
   'GET /readyz',
@@ -20,6 +22,8 @@ const expectedPublic = [
   'POST /api/auth/password-reset',
   'POST /api/auth/password-reset/complete',
   'POST /api/invitations/by-token/:token/accept',
+  'POST /api/phishing/checks',
+  'POST /api/phishing/checks/:receipt/share',
 ];
 
 const metricsToken = 'scrape-secret-0123456789';
@@ -68,7 +72,8 @@ for (const dialect of dialects) {
       for (const r of private_) {
         const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(r.method);
         const res = await hub.app.inject({ method: r.method as 'GET', url: concrete(r.url), ...(hasBody ? { payload: {} } : {}) });
-        const code = r.method === 'HEAD' ? 'AUTH_REQUIRED' : res.json().code;
+        // TAXII answers in its own error shape (error_code), the rest of the hub in ours (code)
+        const code = r.method === 'HEAD' ? 'AUTH_REQUIRED' : (res.json().code ?? res.json().error_code);
         if (res.statusCode !== 401 || code !== 'AUTH_REQUIRED') failures.push(`${r.method} ${r.url} → ${res.statusCode} ${code}`);
       }
       expect(failures).toEqual([]);

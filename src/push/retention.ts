@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { addMs } from '../context.js';
 import { createPump, type Pump } from './pump.js';
+import { removeOldStatuses, statusRetentionDays } from '../taxii/status.repository.js';
 
 export async function removeExpired(ctx: AppContext): Promise<{ events: number; deliveries: number; mails: number; sessions: number }> {
   const now = ctx.now().toISOString();
@@ -35,6 +36,8 @@ export async function removeExpired(ctx: AppContext): Promise<{ events: number; 
     )
     .executeTakeFirst();
   const sessions = await ctx.db.deleteFrom('sessions').where('expires_at', '<', now).executeTakeFirst();
+  // TAXII status resources: clients may poll them for a day; they are kept a week.
+  await removeOldStatuses(ctx.db, addMs(now, -statusRetentionDays * 86_400_000));
   return {
     events: Number(events.numDeletedRows),
     deliveries: Number(deliveries.numDeletedRows),

@@ -5,6 +5,7 @@ import { dialects } from '../test/harness.js';
 import { createTaxiiWorld, envelope, indicator, root, taxii, type TaxiiWorld } from '../test/taxii.js';
 import { membersCollectionId, publicCollectionId } from './collections.js';
 import { markingIdFor } from '../stix/tlp.js';
+import { removeExpired } from '../push/retention.js';
 
 const dateAddedShape = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
@@ -33,6 +34,17 @@ for (const dialect of dialects) {
       expect(again.json()).toEqual(status);
       expect((await taxii(w.hub, w.tokenB, { url: `${root}/status/${status.id}/` })).statusCode).toBe(404);
       expect((await taxii(w.hub, w.tokenA, { url: `${root}/status/nope/` })).statusCode).toBe(404);
+    });
+
+    it('keeps status resources for a week, then removes them in the housekeeping sweep', async () => {
+      const status = (await post(w.tokenA, membersCollectionId, [indicator()])).json();
+      const db = w.hub.app.ctx.db;
+      await db.updateTable('taxii_status').set({ created_at: new Date(Date.now() - 6 * 86_400_000).toISOString() }).where('id', '=', status.id).execute();
+      await removeExpired(w.hub.app.ctx);
+      expect((await taxii(w.hub, w.tokenA, { url: `${root}/status/${status.id}/` })).statusCode).toBe(200);
+      await db.updateTable('taxii_status').set({ created_at: new Date(Date.now() - 8 * 86_400_000).toISOString() }).where('id', '=', status.id).execute();
+      await removeExpired(w.hub.app.ctx);
+      expect((await taxii(w.hub, w.tokenA, { url: `${root}/status/${status.id}/` })).statusCode).toBe(404);
     });
 
     it('accepts a STIX bundle as the body, as python-stix2 posts it', async () => {

@@ -26,6 +26,10 @@ type Params = { cid: string; oid: string; sid: string };
 
 export async function taxiiRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   const root = '/tocsin';
+  // TAXII has its own specification (docs/TAXII.md); it is left out of the hub's OpenAPI.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...(route.schema ?? {}), hide: true };
+  });
 
   app.addHook('onRequest', async (request) => {
     if (!acceptsTaxii(request.headers.accept)) throw new AppError('TAXII_NOT_ACCEPTABLE');
