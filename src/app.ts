@@ -27,10 +27,18 @@ import type { Pump } from './push/pump.js';
 import { createMailPump } from './push/alerts.deliverer.js';
 import { createWebhookPump } from './push/webhooks.deliverer.js';
 import { createRetentionPump } from './push/retention.js';
+import { createFederationPump } from './federation/runner.js';
+import { peersRoutes } from './federation/peers.routes.js';
 import { StreamHub } from './push/stream.js';
 import { alertsRoutes } from './push/alerts.routes.js';
 import { streamRoutes } from './push/stream.routes.js';
 import { webhooksRoutes } from './push/webhooks.routes.js';
+import { createPhishingMailbox, type PhishingMailbox } from './phishing/mailbox.js';
+import { phishingRoutes } from './phishing/phishing.routes.js';
+import { PhishingCheckSchema } from './phishing/phishing.schemas.js';
+import { createPhishingRetentionPump } from './phishing/retention.js';
+import { stixioRoutes } from './stixio/stixio.routes.js';
+import { taxiiRoutes } from './taxii/taxii.routes.js';
 import { warningsRoutes } from './warnings/warnings.routes.js';
 import { WarningSchema } from './warnings/warnings.schemas.js';
 import { authRoutes } from './orgs/auth.routes.js';
@@ -56,7 +64,7 @@ export interface BuildOptions {
   workers?: boolean;
 }
 
-export type App = FastifyInstance & { ctx: AppContext; streams: StreamHub; pumps: Pump[] };
+export type App = FastifyInstance & { ctx: AppContext; streams: StreamHub; pumps: Pump[]; phishingMailbox: PhishingMailbox | null };
 
 /**
  * Where the built web app is: next to the program when it runs from dist/ (dist/app.js →
@@ -117,7 +125,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   // Live delivery: the SSE hub and the outbox pumps run while the app is up.
   const streams = new StreamHub(ctx);
-  const pumps: Pump[] = options.workers === false ? [] : [createWebhookPump(ctx), createMailPump(ctx), createRetentionPump(ctx)];
+  const pumps: Pump[] = options.workers === false ? [] : [createWebhookPump(ctx), createMailPump(ctx), createRetentionPump(ctx), createPhishingRetentionPump(ctx), createFederationPump(ctx)];
   if (options.workers !== false) {
     app.addHook('onReady', async () => {
       await streams.start();
@@ -126,10 +134,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
   app.decorate('streams', streams);
   app.decorate('pumps', pumps);
+  // The phishing-check mailbox (SMTP) runs with the workers, when a port is configured.
+  const phishingMailbox = options.workers === false || config.phishingSmtpPort === undefined ? null : createPhishingMailbox(ctx);
+  if (phishingMailbox) app.addHook('onReady', async () => phishingMailbox.start());
+  app.decorate('phishingMailbox', phishingMailbox);
   app.addHook('preClose', async () => {
     // Streams never finish on their own: end them so close() does not wait for clients.
     await streams.stop();
     await Promise.all(pumps.map((p) => p.stop()));
+    await phishingMailbox?.stop();
   });
   app.addHook('onClose', async () => {
     ready = false;
@@ -138,7 +151,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (ownsStore) await store.close();
   });
 
-  for (const schema of [ErrorSchema, OrganisationSchema, UserSchema, InvitationSchema, TokenSchema, SettingsSchema, GroupSchema, WarningSchema, AlertFilterSchema]) app.addSchema(schema);
+  for (const schema of [ErrorSchema, OrganisationSchema, UserSchema, InvitationSchema, TokenSchema, SettingsSchema, GroupSchema, WarningSchema, AlertFilterSchema, PhishingCheckSchema]) app.addSchema(schema);
 
   await app.register(errorsPlugin);
   await app.register(helmet, {
@@ -191,9 +204,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(alertsRoutes, { ctx });
       await api.register(streamRoutes, { ctx, hub: streams });
       await api.register(webhooksRoutes, { ctx });
+      await api.register(peersRoutes, { ctx });
+      await api.register(phishingRoutes, { ctx });
+      await api.register(stixioRoutes, { ctx });
     },
     { prefix: '/api' },
   );
+  await app.register(taxiiRoutes, { ctx, prefix: '/taxii2' });
 
   await registerWebApp(app as unknown as FastifyInstance, options.webRoot === undefined ? defaultWebRoot : options.webRoot);
   return app as unknown as App;

@@ -69,6 +69,34 @@ export const errorCatalogue = {
   URL_REFUSED: { status: 400, message: 'The URL {url} is refused: {reason}.' },
   STREAM_CURSOR_EXPIRED: { status: 410, message: 'Events before {id} are no longer kept; reload the full list.' },
 
+  // STIX and TAXII
+  TAXII_NOT_ACCEPTABLE: { status: 406, message: 'This TAXII server answers application/taxii+json;version=2.1 only: send it in the Accept header.' },
+  TAXII_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type {type} is not accepted: post application/taxii+json;version=2.1.' },
+  TAXII_BAD_PARAMETER: { status: 400, message: 'The parameter {name} is not valid: {detail}.' },
+  TAXII_BAD_CURSOR: { status: 400, message: 'The "next" value is not valid: {detail}.' },
+  TAXII_UNPROCESSABLE: { status: 422, message: 'The body cannot be processed: {detail}.' },
+  TAXII_OBJECT_IN_WARNING: { status: 409, message: 'This object belongs to a warning: retract the warning in the hub instead, so its recipients are told.' },
+  TLP_WIDER_THAN_COLLECTION: { status: 400, message: 'TLP:{tlp} is not allowed in the collection "{collection}".' },
+  STIX_BUNDLE_INVALID: { status: 400, message: 'The file is not a usable STIX bundle: {detail}.' },
+  STIX_FILE_UNREADABLE: { status: 400, message: 'Cannot read the file {file}: {reason}.' },
+  STIX_IMPORT_EMPTY: { status: 400, message: 'The upload is empty: choose a STIX 2.1 bundle file (JSON).' },
+  STIX_IMPORT_TOO_LARGE: { status: 413, message: 'The bundle is larger than the upload limit of {limit} bytes: split it, or have an operator import it on the hub with `tocsin stix import`.' },
+  STIX_IMPORT_UNSUPPORTED_TYPE: { status: 415, message: 'Content-Type {type} is not accepted here: send the bundle file as application/json or application/stix+json.' },
+  STIX_IMPORT_STOPPED: { status: 503, message: 'The import stopped: {detail}.' },
+
+  // Federation
+  PEER_NAME_TAKEN: { status: 409, message: 'A peer hub named "{name}" already exists.' },
+  PEER_BUSY: { status: 409, message: 'The peer hub {name} is being synchronised right now; try again in a moment.' },
+  PEER_DISABLED: { status: 409, message: 'The peer hub {name} is disabled; enable it first.' },
+  PEER_RUN_FAILED: { status: 502, message: 'The {what} with the peer hub failed: {detail}' },
+
+  // Phishing check
+  PHISHING_EMPTY: { status: 400, message: 'No email was received: choose the saved email file, or paste the whole message source.' },
+  PHISHING_TOO_LARGE: { status: 413, message: 'The email is larger than the limit of {limit} bytes; save it without large attachments, or forward it to the mailbox.' },
+  PHISHING_UNSUPPORTED_TYPE: { status: 415, message: 'Content-Type {type} is not accepted here: send the email as message/rfc822, application/vnd.ms-outlook, application/octet-stream or text/plain, as a multipart/form-data upload, or as JSON {"source": "…"}.' },
+  PHISHING_ALREADY_SHARED: { status: 409, message: 'This report was already shared with the hub on {at}.' },
+  PHISHING_NOT_SHAREABLE: { status: 400, message: 'The email could not be read, so there is nothing to share with the hub.' },
+
   // Email alerts
   ALERT_GROUP_NOT_ALLOWED: { status: 400, message: 'The alert filter names sharing group {groupId}, which {whose} organisation does not belong to: filter only by groups it is a member of.' },
 } as const satisfies Record<string, { status: number; message: string }>;

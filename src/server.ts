@@ -5,6 +5,7 @@ import { buildApp, createLogger, type App } from './app.js';
 import type { Config } from './config/config.js';
 import { cliActor } from './orgs/actor.js';
 import { ensureFirstOperator } from './orgs/users.service.js';
+import { MailboxListenError } from './phishing/mailbox.js';
 import { openStore, StoreUnavailableError } from './store/database.js';
 
 export class StartupError extends Error {}
@@ -35,6 +36,7 @@ export async function startServer(config: Config, opts: { onFirstOperator?: (ema
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await app.close();
+    if (err instanceof MailboxListenError) throw new StartupError(err.message);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new StartupError(`Port ${config.port} on ${config.host} is already in use. Stop the other program or choose another port with --port or TOCSIN_PORT.`);
     if (code === 'EACCES') throw new StartupError(`Not allowed to listen on port ${config.port}; choose a port above 1024 with --port or TOCSIN_PORT.`);

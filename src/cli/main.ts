@@ -9,7 +9,9 @@ import { StoreUnavailableError } from '../store/database.js';
 import { processIO, printResult, type CliIO } from './context.js';
 import { registerGroupCommands } from './groups.commands.js';
 import { registerMemberCommands } from './members.commands.js';
+import { registerPeerCommands } from './peers.commands.js';
 import { registerWarningCommands } from './warnings.commands.js';
+import { registerStixCommands } from './stix.commands.js';
 
 /** Build the command tree. `getConfig` reads the global flags once the command line is parsed. */
 export function buildCli(io: CliIO, env: Record<string, string | undefined> = readProcessEnv()): Command {
@@ -84,6 +86,8 @@ export function buildCli(io: CliIO, env: Record<string, string | undefined> = re
   registerMemberCommands(program, io, getConfig);
   registerGroupCommands(program, io, getConfig);
   registerWarningCommands(program, io, getConfig);
+  registerPeerCommands(program, io, getConfig);
+  registerStixCommands(program, io, getConfig);
   return program;
 }
 

@@ -35,6 +35,23 @@ export interface Config {
   outboundAllow: readonly string[];
   webhookTimeoutMs: number;
   webhookRetryHours: number;
+  taxiiMaxContentLength: number;
+  taxiiPageSize: number;
+  stixImportMaxBytes: number;
+  federationTimeoutMs: number;
+  federationMaxResponseBytes: number;
+  federationUnhealthyAfter: number;
+  /** undefined: no phishing-check mailbox */
+  phishingSmtpPort: number | undefined;
+  phishingSmtpHost: string;
+  /** normalised CIDRs of the relays in front of the mailbox */
+  phishingSmtpRelays: readonly string[];
+  phishingMailbox: string | undefined;
+  phishingMaxBytes: number;
+  phishingRateLimit: number;
+  phishingBudgetMs: number;
+  phishingRetentionDays: number;
+  phishingKeepRawDays: number;
 }
 
 /** Minimum population per organisation kind for a vote; kinds not listed never vote. */
@@ -129,6 +146,24 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
     outboundAllow: get('outboundAllow', parseOutboundAllow) ?? [],
     webhookTimeoutMs: get('webhookTimeoutMs', parseInteger) ?? 10_000,
     webhookRetryHours: get('webhookRetryHours', parseInteger) ?? 24,
+    taxiiMaxContentLength: get('taxiiMaxContentLength', parseInteger) ?? 33_554_432,
+    taxiiPageSize: get('taxiiPageSize', parseInteger) ?? 1000,
+    stixImportMaxBytes: get('stixImportMaxBytes', parseInteger) ?? 268_435_456,
+    federationTimeoutMs: get('federationTimeoutMs', parseInteger) ?? 30_000,
+    federationMaxResponseBytes: get('federationMaxResponseBytes', parseInteger) ?? 33_554_432,
+    federationUnhealthyAfter: get('federationUnhealthyAfter', parseInteger) ?? 3,
+    phishingSmtpPort: get('phishingSmtpPort', parseInteger),
+    phishingSmtpHost: get('phishingSmtpHost', String) ?? 'localhost',
+    phishingSmtpRelays: get('phishingSmtpRelays', parseCidrList) ?? [],
+    phishingMailbox: get('phishingMailbox', (v) => {
+      if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(v)) throw new Error('must be an email address such as report@city.example');
+      return v.toLowerCase();
+    }),
+    phishingMaxBytes: get('phishingMaxBytes', parseInteger) ?? 10_485_760,
+    phishingRateLimit: get('phishingRateLimit', parseInteger) ?? 30,
+    phishingBudgetMs: get('phishingBudgetMs', parseInteger) ?? 2000,
+    phishingRetentionDays: get('phishingRetentionDays', parseInteger) ?? 90,
+    phishingKeepRawDays: get('phishingKeepRawDays', parseInteger) ?? 0,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
@@ -213,6 +248,19 @@ function parseOutboundAllow(v: string): readonly string[] {
     entries.push(host);
   }
   return entries;
+}
+
+/** `192.0.2.25, 10.1.0.0/16` → normalised CIDRs (a bare address becomes a /32 or /128). */
+function parseCidrList(v: string): readonly string[] {
+  return v
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean)
+    .map((part) => {
+      const withPrefix = part.includes('/') ? part : `${part}/${part.includes(':') ? 128 : 32}`;
+      if (!parseCidr(withPrefix)) throw new Error(`"${part}" is not a valid address or CIDR (e.g. 192.0.2.25 or 10.20.0.0/16)`);
+      return withPrefix;
+    });
 }
 
 function formatVotingRule(rule: VotingRule): string {

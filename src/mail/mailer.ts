@@ -8,6 +8,11 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** a reply: the Message-ID answered, and the thread's ids (threading in mail clients) */
+  inReplyTo?: string;
+  references?: string[];
+  /** extra header fields, e.g. Auto-Submitted on automatic replies */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {

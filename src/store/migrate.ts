@@ -6,12 +6,20 @@ import * as m2026112201 from './migrations/2026112201-initial.js';
 import * as m2026112202 from './migrations/2026112202-warnings.js';
 import * as m2026112203 from './migrations/2026112203-totp-replay.js';
 import * as m2026112204 from './migrations/2026112204-pending-deliveries.js';
+import * as m2026112205 from './migrations/2026112205-stix-versions.js';
+import * as m2026112206 from './migrations/2026112206-federation.js';
+import * as m2026112207 from './migrations/2026112207-phishing.js';
+import * as m2026112208 from './migrations/2026112208-stix-imports.js';
 
 const migrations: Record<string, Migration> = {
   '2026112201-initial': m2026112201,
   '2026112202-warnings': m2026112202,
   '2026112203-totp-replay': m2026112203,
   '2026112204-pending-deliveries': m2026112204,
+  '2026112205-stix-versions': m2026112205,
+  '2026112206-federation': m2026112206,
+  '2026112207-phishing': m2026112207,
+  '2026112208-stix-imports': m2026112208,
 };
 
 class StaticProvider implements MigrationProvider {

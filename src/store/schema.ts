@@ -176,6 +176,38 @@ export interface StixObjectsTable {
   data: string;
 }
 
+/** Every version of every STIX object, in the order added (TAXII). */
+export interface StixVersionsTable {
+  /** microseconds since the epoch; unique, strictly increasing */
+  date_added: number;
+  id: string;
+  type: string;
+  /** modified, else created, in microseconds */
+  version: number;
+  spec_version: string;
+  share_id: string;
+  is_latest: number;
+  revoked: number;
+  origin_peer_id: string | null;
+  data: string;
+}
+
+export interface TaxiiStatusTable {
+  id: string;
+  org_id: string | null;
+  user_id: string | null;
+  token_id: string | null;
+  request_timestamp: string;
+  status: string;
+  total_count: number;
+  success_count: number;
+  failure_count: number;
+  pending_count: number;
+  /** JSON: { successes, failures, pendings } */
+  details: string;
+  created_at: string;
+}
+
 export interface WarningsTable {
   id: string;
   report_id: string;
@@ -271,6 +303,123 @@ export interface MailOutboxTable {
   sent_at: string | null;
 }
 
+export interface PhishingChecksTable {
+  id: string;
+  /** sha256 of the submitter's receipt; the receipt itself is never stored */
+  receipt_hash: string;
+  created_at: string;
+  /** web | api | mail */
+  channel: string;
+  verdict: string;
+  score: number;
+  summary: string;
+  /** scrubbed of addresses and names */
+  subject: string;
+  sender_domain: string | null;
+  /** sha256 of the message as received */
+  message_hash: string;
+  /** JSON arrays: findings, advice, indicators, attachments (hashes, no file names) */
+  findings: string;
+  advice: string;
+  indicators: string;
+  attachments: string;
+  unreadable_reason: string | null;
+  truncated: number;
+  elapsed_ms: number;
+  shared_warning_id: string | null;
+  shared_at: string | null;
+}
+
+export interface PhishingCheckKeysTable {
+  check_id: string;
+  /** url | domain | sender-domain | attachment */
+  kind: string;
+  value: string;
+  created_at: string;
+}
+
+export interface PhishingRawTable {
+  check_id: string;
+  data: Buffer;
+  expires_at: string;
+}
+
+/** A peer hub (federation over TAXII 2.1). */
+export interface PeersTable {
+  id: string;
+  name: string;
+  name_key: string;
+  /** TAXII discovery URL or API root, as given */
+  url: string;
+  /** the API root found at first contact */
+  api_root: string | null;
+  max_content_length: number | null;
+  /** bearer | basic | none */
+  auth_kind: string;
+  auth_username: string | null;
+  /** token or password for the peer: usable to call it, so stored as given; never returned or logged */
+  auth_secret: string | null;
+  /** JSON array of remote collection ids */
+  pull_collections: string;
+  /** public | members */
+  local_collection: string;
+  push_collection: string | null;
+  /** pull | push | both */
+  direction: string;
+  interval_seconds: number;
+  same_community: number;
+  enabled: number;
+  /** last local stix_versions.date_added (µs) a push handled */
+  push_cursor: number;
+  objects_pushed: number;
+  next_pull_at: string;
+  last_success_at: string | null;
+  last_pull_at: string | null;
+  last_push_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  consecutive_failures: number;
+  next_attempt_at: string | null;
+  locked_until: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PeerPullCursorsTable {
+  peer_id: string;
+  collection_id: string;
+  added_after: string | null;
+  next: string | null;
+  last_seen: string | null;
+  objects_received: number;
+  updated_at: string;
+}
+
+/** A STIX bundle upload imported in the background (see src/stixio/). */
+export interface StixImportsTable {
+  id: string;
+  org_id: string | null;
+  user_id: string | null;
+  collection_id: string;
+  collection_title: string;
+  default_tlp: string;
+  file_name: string | null;
+  /** queued, running, done, failed */
+  status: string;
+  total_bytes: number;
+  bytes_read: Generated<number>;
+  objects: Generated<number>;
+  successes: Generated<number>;
+  failures: Generated<number>;
+  /** JSON list of { id, version, message } */
+  failure_list: Generated<string>;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   org_assets: OrgAssetsTable;
@@ -287,6 +436,8 @@ export interface Database {
   shares: SharesTable;
   share_audience: ShareAudienceTable;
   stix_objects: StixObjectsTable;
+  stix_versions: StixVersionsTable;
+  taxii_status: TaxiiStatusTable;
   warnings: WarningsTable;
   warning_indicators: WarningIndicatorsTable;
   events: EventsTable;
@@ -294,6 +445,12 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   alert_prefs: AlertPrefsTable;
   mail_outbox: MailOutboxTable;
+  phishing_checks: PhishingChecksTable;
+  phishing_check_keys: PhishingCheckKeysTable;
+  phishing_raw: PhishingRawTable;
+  stix_imports: StixImportsTable;
+  peers: PeersTable;
+  peer_pull_cursors: PeerPullCursorsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
@@ -310,3 +467,6 @@ export type WarningRow = Selectable<WarningsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type PhishingCheckRow = Selectable<PhishingChecksTable>;
+export type PeerRow = Selectable<PeersTable>;
+export type PeerPullCursorRow = Selectable<PeerPullCursorsTable>;

@@ -12,10 +12,16 @@ import { GroupPage } from './pages/group-page.tsx';
 import { GroupsPage } from './pages/groups.tsx';
 import { OperatorsPage } from './pages/operators.tsx';
 import { OrgPage } from './pages/org-page.tsx';
+import { CheckPage } from './pages/check.tsx';
+import { CheckReceiptPage } from './pages/check-receipt.tsx';
+import { PhishingReportsPage } from './pages/phishing-reports.tsx';
+import { PeersPage } from './pages/peers.tsx';
 import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset.tsx';
 import { safeNext, SignInPage } from './pages/sign-in.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { TokensPage } from './pages/tokens.tsx';
+import { ConnectPage } from './pages/connect.tsx';
+import { StixPage } from './pages/stix.tsx';
 import { NewWarningPage } from './pages/warning-new.tsx';
 import { WarningPage } from './pages/warning-page.tsx';
 import { WarningsPage } from './pages/warnings.tsx';
@@ -39,21 +45,28 @@ const routes: Route[] = [
   { path: '/forgot', access: 'public', render: () => <ForgotPasswordPage /> },
   { path: '/reset/:token', access: 'public', render: (p) => <ResetPasswordPage token={p.token!} /> },
   { path: '/invite/:token', access: 'public', render: (p) => <AcceptInvitationPage token={p.token!} /> },
+  // The phishing check is for everyone, signed in or not.
+  { path: '/check', access: 'public', render: () => <CheckPage /> },
+  { path: '/check/r/:receipt', access: 'public', render: (p) => <CheckReceiptPage key={p.receipt} receipt={p.receipt!} /> },
   { path: '/', access: 'member', render: () => <WarningsPage /> },
   { path: '/warnings', access: 'member', render: () => <WarningsPage /> },
   // Before '/warnings/:id', which would also match 'new'.
   { path: '/warnings/new', access: 'member', render: () => <NewWarningPage /> },
   { path: '/warnings/:id', access: 'member', render: (p) => <WarningPage key={p.id} id={p.id!} /> },
   { path: '/webhooks/:id', access: 'member', render: (p) => <WebhookPage key={p.id} id={p.id!} /> },
+  { path: '/phishing', access: 'member', render: () => <PhishingReportsPage /> },
   { path: '/directory', access: 'member', render: () => <DirectoryPage /> },
   { path: '/orgs/:id', access: 'member', render: (p) => <OrgPage key={p.id} id={p.id!} /> },
   { path: '/groups', access: 'member', render: () => <GroupsPage /> },
   { path: '/groups/:id', access: 'member', render: (p) => <GroupPage key={p.id} id={p.id!} /> },
   { path: '/tokens', access: 'member', render: () => <TokensPage /> },
+  { path: '/stix', access: 'member', render: () => <StixPage /> },
+  { path: '/connect', access: 'member', render: () => <ConnectPage /> },
   { path: '/audit', access: 'member', render: () => <AuditPage /> },
   { path: '/account', access: 'member', render: () => <AccountPage /> },
   { path: '/admin/orgs', access: 'operator', render: () => <AdminOrgsPage /> },
   { path: '/admin/operators', access: 'operator', render: () => <OperatorsPage /> },
+  { path: '/admin/peers', access: 'operator', render: () => <PeersPage /> },
   { path: '/settings', access: 'operator', render: () => <SettingsPage /> },
 ];
 

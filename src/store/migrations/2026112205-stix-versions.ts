@@ -30,7 +30,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('data', 'text', (c) => c.notNull())
     .addUniqueConstraint('stix_versions_id_version', ['id', 'version'])
     .execute();
-  await db.schema.createIndex('stix_versions_share_idx').on('stix_versions').columns(['share_id', 'date_added']).execute();
   await db.schema.createIndex('stix_versions_latest_idx').on('stix_versions').columns(['is_latest', 'date_added']).execute();
   await db.schema.createIndex('stix_versions_type_idx').on('stix_versions').columns(['type', 'date_added']).execute();
 

@@ -18,9 +18,13 @@ function navItems(me: MeResponse): NavItem[] {
   if (user.mustEnrolTotp) return [{ to: '/account', label: 'Account', prefixes: ['/account'] }];
   const items: NavItem[] = [
     { to: '/warnings', label: 'Warnings', prefixes: ['/warnings'] },
+    // Residents' phishing reports: for analysts and administrators (the API decides the same).
+    ...(user.isOperator || user.role === 'admin' || user.role === 'analyst' ? [{ to: '/phishing', label: 'Phishing reports', prefixes: ['/phishing'] }] : []),
     { to: '/directory', label: 'Directory', prefixes: ['/directory'] },
     { to: '/groups', label: 'Groups', prefixes: ['/groups'] },
     { to: '/tokens', label: 'Tokens', prefixes: ['/tokens'] },
+    { to: '/stix', label: 'STIX files', prefixes: ['/stix'] },
+    { to: '/connect', label: 'Connect tools', prefixes: ['/connect'] },
   ];
   // The audit trail is for an organisation's admins (their org) and operators (all).
   if (user.isOperator || user.role === 'admin') items.push({ to: '/audit', label: 'Audit', prefixes: ['/audit'] });
@@ -31,6 +35,7 @@ function navItems(me: MeResponse): NavItem[] {
     items.push(
       { to: '/admin/orgs', label: 'Organisations', prefixes: ['/admin/orgs', '/orgs/'] },
       { to: '/admin/operators', label: 'Operators', prefixes: ['/admin/operators'] },
+      { to: '/admin/peers', label: 'Peer hubs', prefixes: ['/admin/peers'] },
       { to: '/settings', label: 'Settings', prefixes: ['/settings'] },
     );
   }

@@ -370,6 +370,26 @@ const pages: PageCase[] = [
     },
   },
   {
+    name: 'STIX import and export',
+    who: 'analyst',
+    path: () => '/stix',
+    ready: async (p) => {
+      await settled(p, 'STIX import and export');
+      await p.getByRole('button', { name: 'Import' }).waitFor();
+      await p.getByText('No imports yet.').waitFor();
+    },
+  },
+  {
+    name: 'connect your tools',
+    who: 'analyst',
+    path: () => '/connect',
+    ready: async (p) => {
+      await settled(p, 'Connect your tools');
+      await p.getByRole('table', { name: 'Your TAXII collections' }).waitFor();
+      await p.getByRole('heading', { name: '4. Examples' }).waitFor();
+    },
+  },
+  {
     name: 'audit',
     who: 'admin',
     path: () => '/audit',
@@ -444,6 +464,17 @@ const pages: PageCase[] = [
     who: 'analyst',
     path: () => '/no/such/page',
     ready: (p) => settled(p, 'Page not found'),
+  },
+  {
+    name: 'peer hubs (operator), a connection test that failed',
+    who: 'operator',
+    path: () => '/admin/peers',
+    ready: async (p) => {
+      await settled(p, 'Peer hubs');
+      await p.getByText(/failure\(s\) in a row/).first().waitFor();
+      await p.getByRole('button', { name: 'Test the connection to State fusion centre' }).click();
+      await p.getByText('Test of State fusion centre failed.').waitFor();
+    },
   },
   {
     name: 'operators (operator)',
@@ -526,6 +557,24 @@ describe.skipIf(!haveChromium)('accessibility in the browser', () => {
     const webhook = await call(admin, 'POST', `/api/orgs/${alderton.id}/webhooks`, { name: 'SIEM at City Hall', url: hook.url, format: 'json' });
     await call(admin, 'POST', '/api/tokens', { name: 'Firewall at City Hall', scopes: ['read'] });
     await call(admin, 'PUT', '/api/me/alerts', { mode: 'hourly', filter: {} });
+    // A peer hub that is down: its health shows the failure and the next try.
+    const downPort = await freePort();
+    const peerHub = await call(operator, 'POST', '/api/peers', {
+      name: 'State fusion centre',
+      url: `http://127.0.0.1:${downPort}/taxii2/`,
+      direction: 'both',
+      authKind: 'bearer',
+      secret: 'tcs_state-hub-token-for-this-hub-0001',
+      pullCollections: ['5b0e0c3a-0d1f-4c8e-9a51-6f2b7c1d9e01'],
+      pushCollection: '5b0e0c3a-0d1f-4c8e-9a51-6f2b7c1d9e01',
+      sameCommunity: true,
+    });
+    // The hub's federation worker contacts it at once; wait for the failure to be recorded.
+    for (let i = 0; i < 100; i++) {
+      const res = await hub.as(operator, { method: 'GET', url: `/api/peers/${String(peerHub.id)}` });
+      if (res.json<{ health: { consecutiveFailures: number } }>().health.consecutiveFailures > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     seed = {
       operator,
@@ -734,7 +783,7 @@ describe.skipIf(!haveChromium)('accessibility in the browser', () => {
       const chrome =
         viewport.name === 'phone'
           ? ['Skip to content', 'Tocsin', 'Sign out', 'Menu']
-          : ['Skip to content', 'Tocsin', 'Sign out', 'Warnings', 'Directory', 'Groups', 'Tokens', 'My organisation', 'Account'];
+          : ['Skip to content', 'Tocsin', 'Sign out', 'Warnings', 'Phishing reports', 'Directory', 'Groups', 'Tokens', 'STIX files', 'Connect tools', 'My organisation', 'Account'];
       const step1 = ['Kind', 'Severity', 'When did it start?', 'Title', 'Affected services', 'Details', 'Indicators', 'Review', 'Cancel'];
       expect(await tabThrough(analyst, 'API documentation')).toEqual([...chrome, ...step1, 'API documentation']);
       expect(await tabbableIn(analyst, 'main')).toEqual(step1);

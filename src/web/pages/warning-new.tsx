@@ -10,6 +10,7 @@ import { indicatorsMatching, IndicatorChecklist, PersonalDataList, redactOne } f
 import { emptySharing, SharingFields, sharingProblem, toAudience, type SharingDraft } from '../components/sharing-fields.tsx';
 import { audienceSummary } from '../components/warning-card.tsx';
 import { Link, navigate } from '../router.tsx';
+import { warningDraftFrom } from '../phishing/draft.ts';
 import { canReport, useMe } from '../session.tsx';
 import {
   severities,
@@ -46,7 +47,8 @@ function toIso(local: string): string | null {
 export function NewWarningPage() {
   const me = useMe();
   const [step, setStep] = useState<'describe' | 'review'>('describe');
-  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  // A campaign promoted from the phishing reports arrives prefilled (?draft=…).
+  const [draft, setDraft] = useState<Draft>(() => ({ ...emptyDraft, ...warningDraftFrom(window.location.search) }));
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [checked, setChecked] = useState<boolean[]>([]);
   const [done, setDone] = useState<ReadonlySet<number>>(new Set());
