@@ -47,6 +47,7 @@ import { GroupSchema } from './orgs/groups.schemas.js';
 import { membersRoutes } from './orgs/members.routes.js';
 import { InvitationSchema, OrganisationSchema, SettingsSchema, TokenSchema, UserSchema } from './orgs/orgs.schemas.js';
 import { openStore, type Store } from './store/database.js';
+import { seedWarningLists } from './intel/warning-lists.js';
 
 export interface BuildOptions {
   /** an already-open store (tests share one per file); otherwise opened from config */
@@ -98,6 +99,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const mailer = options.mailer ?? createMailer(config.smtpUrl, config.smtpFrom, log);
   const bus = options.bus ?? (await createBus(store.dialect === 'postgres' ? config.databaseUrl : undefined, log));
   const ctx: AppContext = { config, db: store.db, dialect: store.dialect, mailer, bus, log, now: options.now ?? (() => new Date()) };
+  await seedWarningLists(ctx.db, ctx.now().toISOString());
   let ready = true;
 
   const app = Fastify({

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { createMailer } from '../mail/mailer.js';
 import { createBus } from '../push/bus.js';
 import { openStore, type Store } from '../store/database.js';
+import { seedWarningLists } from '../intel/warning-lists.js';
 
 export interface CliIO {
   out(text: string): void;
@@ -25,6 +26,7 @@ export async function withContext<T>(config: Config, fn: (ctx: AppContext) => Pr
   // On PostgreSQL a change made here wakes the running hub processes at once.
   const bus = await createBus(store.dialect === 'postgres' ? config.databaseUrl : undefined, log);
   try {
+    await seedWarningLists(store.db, new Date().toISOString());
     return await fn({ config, db: store.db, dialect: store.dialect, mailer, bus, log, now: () => new Date() });
   } finally {
     await bus.close();

@@ -41,6 +41,12 @@ export interface Config {
   federationTimeoutMs: number;
   federationMaxResponseBytes: number;
   federationUnhealthyAfter: number;
+  intelCorrelationLimit: number;
+  intelFalsePositiveThreshold: number;
+  feedsEnabled: boolean;
+  feedTimeoutMs: number;
+  feedMaxBytes: number;
+  feedFileRoot: string | undefined;
   /** undefined: no phishing-check mailbox */
   phishingSmtpPort: number | undefined;
   phishingSmtpHost: string;
@@ -152,6 +158,12 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
     federationTimeoutMs: get('federationTimeoutMs', parseInteger) ?? 30_000,
     federationMaxResponseBytes: get('federationMaxResponseBytes', parseInteger) ?? 33_554_432,
     federationUnhealthyAfter: get('federationUnhealthyAfter', parseInteger) ?? 3,
+    intelCorrelationLimit: get('intelCorrelationLimit', parseInteger) ?? 500,
+    intelFalsePositiveThreshold: get('intelFalsePositiveThreshold', parseInteger) ?? 3,
+    feedsEnabled: get('feedsEnabled', parseBoolean) ?? true,
+    feedTimeoutMs: get('feedTimeoutMs', parseInteger) ?? 120_000,
+    feedMaxBytes: get('feedMaxBytes', parseInteger) ?? 536_870_912,
+    feedFileRoot: get('feedFileRoot', (v) => path.resolve(v)),
     phishingSmtpPort: get('phishingSmtpPort', parseInteger),
     phishingSmtpHost: get('phishingSmtpHost', String) ?? 'localhost',
     phishingSmtpRelays: get('phishingSmtpRelays', parseCidrList) ?? [],

@@ -60,6 +60,12 @@ export const optionSpecs = {
   federationTimeoutMs: { env: 'TOCSIN_FEDERATION_TIMEOUT_MS', type: 'integer', default: '30000', min: 1000, max: 600000, description: 'How long one call to a peer hub may take (connect, send, read the answer), in milliseconds.' },
   federationMaxResponseBytes: { env: 'TOCSIN_FEDERATION_MAX_RESPONSE_BYTES', type: 'integer', default: '33554432', min: 65536, max: 1073741824, description: 'Largest answer read from a peer hub, in bytes; a larger page is refused and the peer marked failing.' },
   federationUnhealthyAfter: { env: 'TOCSIN_FEDERATION_UNHEALTHY_AFTER', type: 'integer', default: '3', min: 1, max: 1000, description: 'Failed attempts in a row after which a peer hub is shown as unhealthy (it is still retried, backing off from 30 s to hourly).' },
+  intelCorrelationLimit: { env: 'TOCSIN_INTEL_CORRELATION_LIMIT', type: 'integer', default: '500', min: 2, max: 1000000, description: 'An observable mentioned by more objects than this (feeds, warnings, STIX objects) is flagged ubiquitous: counted, not listed object by object.' },
+  intelFalsePositiveThreshold: { env: 'TOCSIN_INTEL_FALSE_POSITIVE_THRESHOLD', type: 'integer', default: '3', min: 1, max: 1000, description: 'Distinct organisations reporting a value a false positive before it is suppressed for everyone (no exports, no alerts).' },
+  feedsEnabled: { env: 'TOCSIN_FEEDS_ENABLED', type: 'boolean', default: 'true', description: 'Run outside feeds on their schedules in this process (turn off on processes that should only serve requests).' },
+  feedTimeoutMs: { env: 'TOCSIN_FEED_TIMEOUT_MS', type: 'integer', default: '120000', min: 1000, max: 3600000, description: 'How long fetching one feed may take, in milliseconds.' },
+  feedMaxBytes: { env: 'TOCSIN_FEED_MAX_BYTES', type: 'integer', default: '536870912', min: 1024, max: 4294967296, description: 'Largest feed read, in bytes after decompression; a larger one fails its run and keeps the previous data.' },
+  feedFileRoot: { env: 'TOCSIN_FEED_FILE_ROOT', type: 'string', description: 'Folder that file feeds (file:// sources) may be read from; unset: file feeds are refused.' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionKey = keyof typeof optionSpecs;

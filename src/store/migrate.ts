@@ -10,6 +10,7 @@ import * as m2026112205 from './migrations/2026112205-stix-versions.js';
 import * as m2026112206 from './migrations/2026112206-federation.js';
 import * as m2026112207 from './migrations/2026112207-phishing.js';
 import * as m2026112208 from './migrations/2026112208-stix-imports.js';
+import * as m2026112209 from './migrations/2026112209-intel.js';
 
 const migrations: Record<string, Migration> = {
   '2026112201-initial': m2026112201,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026112206-federation': m2026112206,
   '2026112207-phishing': m2026112207,
   '2026112208-stix-imports': m2026112208,
+  '2026112209-intel': m2026112209,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -420,6 +420,154 @@ export interface StixImportsTable {
   finished_at: string | null;
 }
 
+/** One observable, stored once however many places mention it. */
+export interface ObservablesTable {
+  id: Generated<number>;
+  type: string;
+  value: string;
+  /** first and last address as 32 hex digits (IPv4 mapped into ::ffff:0:0/96); null for non-IP types */
+  ip_from: string | null;
+  ip_to: string | null;
+  first_seen: string;
+  last_seen: string;
+  mention_count: Generated<number>;
+  ubiquitous: Generated<number>;
+  warning_list: string | null;
+  false_positives: Generated<number>;
+  suppressed_at: string | null;
+  created_at: string;
+}
+
+export interface FeedsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  /** list | csv | text | misp | stix | taxii */
+  kind: string;
+  url: string | null;
+  file_path: string | null;
+  /** JSON parser options */
+  options: string;
+  /** JSON { types?, minConfidence? } */
+  filter: string;
+  org_id: string | null;
+  default_tlp: string;
+  /** members | orgs */
+  audience_kind: string;
+  confidence: number;
+  expiry_days: number | null;
+  /** expire | withdraw | keep */
+  on_vanish: string;
+  interval_minutes: number;
+  enabled: number;
+  etag: string | null;
+  last_modified: string | null;
+  /** JSON format-specific progress */
+  cursor: string | null;
+  next_run_at: string;
+  last_run_at: string | null;
+  last_success_at: string | null;
+  last_status: string | null;
+  last_error: string | null;
+  consecutive_failures: Generated<number>;
+  locked_until: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FeedRunsTable {
+  id: string;
+  feed_id: string;
+  /** schedule | manual | cli */
+  trigger: string;
+  /** running | complete | not-modified | failed */
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  bytes_read: Generated<number>;
+  total_bytes: number | null;
+  records: Generated<number>;
+  new_count: Generated<number>;
+  updated_count: Generated<number>;
+  unchanged_count: Generated<number>;
+  rejected_count: Generated<number>;
+  skipped_count: Generated<number>;
+  filtered_count: Generated<number>;
+  expired_count: Generated<number>;
+  /** JSON ParseReport */
+  report: string | null;
+  error: string | null;
+}
+
+/** Where an observable was mentioned: a feed, a warning, a STIX object. */
+export interface MentionsTable {
+  source_id: string;
+  observable_id: number;
+  /** feed | warning | stix */
+  source_kind: string;
+  share_id: string;
+  first_seen: string;
+  /** null while a feed still lists it (the feed's last_success_at stands in) */
+  last_seen: string | null;
+  valid_until: string | null;
+  confidence: number | null;
+  comment: string | null;
+  /** active | expired | withdrawn | revoked */
+  status: string;
+  created_at: string;
+}
+
+export interface SightingsTable {
+  id: string;
+  observable_id: number;
+  org_id: string | null;
+  user_id: string | null;
+  anonymous: number;
+  false_positive: number;
+  count: number;
+  /** web | api | lookup */
+  source: string;
+  note: string | null;
+  seen_at: string;
+  created_at: string;
+}
+
+export interface WarningListsTable {
+  id: string;
+  name: string;
+  description: string;
+  /** shipped | custom */
+  origin: string;
+  version: string;
+  enabled: number;
+  entry_count: number;
+  updated_at: string;
+}
+
+export interface WarningListEntriesTable {
+  list_id: string;
+  /** cidr | ipv4 | ipv6 | domain (and its sub-domains) | hostname (exact) */
+  type: string;
+  value: string;
+}
+
+export interface WatchMatchesTable {
+  id: string;
+  org_id: string;
+  observable_id: number;
+  source_kind: string;
+  source_id: string;
+  share_id: string;
+  asset_kind: string;
+  asset_value: string;
+  reason: string;
+  event_id: number | null;
+  acknowledged_at: string | null;
+  matched_at: string;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   org_assets: OrgAssetsTable;
@@ -451,6 +599,14 @@ export interface Database {
   stix_imports: StixImportsTable;
   peers: PeersTable;
   peer_pull_cursors: PeerPullCursorsTable;
+  observables: ObservablesTable;
+  feeds: FeedsTable;
+  feed_runs: FeedRunsTable;
+  mentions: MentionsTable;
+  sightings: SightingsTable;
+  warning_lists: WarningListsTable;
+  warning_list_entries: WarningListEntriesTable;
+  watch_matches: WatchMatchesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
@@ -470,3 +626,9 @@ export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type PhishingCheckRow = Selectable<PhishingChecksTable>;
 export type PeerRow = Selectable<PeersTable>;
 export type PeerPullCursorRow = Selectable<PeerPullCursorsTable>;
+export type ObservableRow = Selectable<ObservablesTable>;
+export type FeedRow = Selectable<FeedsTable>;
+export type FeedRunRow = Selectable<FeedRunsTable>;
+export type MentionRow = Selectable<MentionsTable>;
+export type SightingRow = Selectable<SightingsTable>;
+export type WatchMatchRow = Selectable<WatchMatchesTable>;
