@@ -38,6 +38,7 @@ import { phishingRoutes } from './phishing/phishing.routes.js';
 import { PhishingCheckSchema } from './phishing/phishing.schemas.js';
 import { createPhishingRetentionPump } from './phishing/retention.js';
 import { stixioRoutes } from './stixio/stixio.routes.js';
+import { watchlistsRoutes } from './watchlists/watchlists.routes.js';
 import { taxiiRoutes } from './taxii/taxii.routes.js';
 import { warningsRoutes } from './warnings/warnings.routes.js';
 import { WarningSchema } from './warnings/warnings.schemas.js';
@@ -209,6 +210,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(peersRoutes, { ctx });
       await api.register(phishingRoutes, { ctx });
       await api.register(stixioRoutes, { ctx });
+      await api.register(watchlistsRoutes, { ctx });
     },
     { prefix: '/api' },
   );

@@ -50,6 +50,7 @@ export const errorCatalogue = {
   GROUP_NAME_TAKEN: { status: 409, message: 'A sharing group named "{name}" already exists.' },
   GROUP_OWNER_REQUIRED: { status: 409, message: 'The owner organisation always belongs to "{group}" and cannot be removed; delete the group instead.' },
   ASSET_INVALID: { status: 400, message: '{kind} "{value}" is not valid: {detail}' },
+  ASSETS_TOO_MANY: { status: 400, message: 'An organisation can list at most {limit} {kind}; keep the ones that matter most.' },
   LAST_OPERATOR: { status: 409, message: 'The hub needs at least one active operator.' },
   LAST_ADMIN: { status: 409, message: 'The organisation needs at least one active admin.' },
 

@@ -18,6 +18,7 @@ export interface Config {
   smtpUrl: string | undefined;
   smtpFrom: string;
   mailRetryHours: number;
+  passwordScryptCost: number;
   sessionTtlHours: number;
   cookieSecure: boolean;
   loginMaxAttempts: number;
@@ -133,6 +134,7 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
     }),
     smtpFrom: get('smtpFrom', String) ?? 'Tocsin <tocsin@localhost>',
     mailRetryHours: get('mailRetryHours', parseInteger) ?? 24,
+    passwordScryptCost: get('passwordScryptCost', parseInteger) ?? 15,
     sessionTtlHours: get('sessionTtlHours', parseInteger) ?? 12,
     cookieSecure: cookieSecureRaw === 'auto' ? publicUrl.startsWith('https:') : cookieSecureRaw === 'true',
     loginMaxAttempts: get('loginMaxAttempts', parseInteger) ?? 5,

@@ -29,6 +29,7 @@ export const optionSpecs = {
   smtpUrl: { env: 'TOCSIN_SMTP_URL', type: 'string', secret: true, description: 'SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.org:587. Unset: mail is logged, not sent.' },
   smtpFrom: { env: 'TOCSIN_SMTP_FROM', type: 'string', default: 'Tocsin <tocsin@localhost>', description: 'From address of mail the hub sends.' },
   mailRetryHours: { env: 'TOCSIN_MAIL_RETRY_HOURS', type: 'integer', default: '24', min: 1, max: 168, description: 'How long an email alert is retried (backing off from 30 s to hourly) while the SMTP server refuses it, before it is marked failed.' },
+  passwordScryptCost: { env: 'TOCSIN_PASSWORD_SCRYPT_COST', type: 'integer', default: '15', min: 10, max: 20, description: 'scrypt cost (log2 N, r=8, p=3) of new password hashes; 15 is OWASP\'s recommendation (32 MiB, ~0.1 s per hash). Lower only for test hubs: existing hashes keep their own cost.' },
   sessionTtlHours: { env: 'TOCSIN_SESSION_TTL_HOURS', type: 'integer', default: '12', min: 1, max: 720, description: 'How long a browser session lasts.' },
   cookieSecure: { env: 'TOCSIN_COOKIE_SECURE', type: 'enum', default: 'auto', values: ['auto', 'true', 'false'], description: 'Secure flag on the session cookie; auto sets it when the public URL is https.' },
   loginMaxAttempts: { env: 'TOCSIN_LOGIN_MAX_ATTEMPTS', type: 'integer', default: '5', min: 1, max: 100, description: 'Failed sign-ins before an account is locked.' },

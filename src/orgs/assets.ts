@@ -1,5 +1,6 @@
-// Validation and normalisation of what an organisation owns: domains, IP ranges, ASNs.
-// Later issues alert on these, so they are stored in one canonical form.
+// Validation and normalisation of what an organisation owns: domains, IP ranges, ASNs, email
+// domains, brand names and lookalike patterns. Watchlists alert on these, so they are stored
+// in one canonical form.
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { AppError } from '../errors.js';
@@ -56,6 +57,45 @@ function ipv6Bytes(addr: string): number[] {
     const n = Number.parseInt(g, 16);
     return [n >> 8, n & 0xff];
   });
+}
+
+/** How many of each kind an organisation may list: enough for a county, bounded for matching. */
+export const assetLimits = { domains: 1000, ipRanges: 1000, asns: 200, emailDomains: 200, brands: 50, lookalikePatterns: 100 } as const;
+export type AssetListName = keyof typeof assetLimits;
+
+const assetWords: Readonly<Record<AssetListName, string>> = { domains: 'domains', ipRanges: 'IP ranges', asns: 'ASNs', emailDomains: 'email domains', brands: 'brand names', lookalikePatterns: 'lookalike patterns' };
+
+export function assertAssetCount(list: AssetListName, count: number): void {
+  if (count > assetLimits[list]) throw new AppError('ASSETS_TOO_MANY', { kind: assetWords[list], limit: assetLimits[list] });
+}
+
+/**
+ * A brand or place name people would recognise in a domain ("Springfield", "Springfield Water"):
+ * stored lower-case with whitespace folded. It must keep at least four letters or digits, or
+ * it would match half the internet.
+ */
+export function normaliseBrand(input: string): string {
+  const text = input.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  const letters = text.replace(/[^\p{L}\p{N}]/gu, '');
+  if (text.length > 63 || !/^[\p{L}\p{N}][\p{L}\p{N}\p{M} '&.-]*$/u.test(text) || letters.length < 4) {
+    throw new AppError('ASSET_INVALID', { kind: 'Brand name', value: input.slice(0, 100), detail: 'expected a name of 4 to 63 letters or digits, like Springfield' });
+  }
+  return text;
+}
+
+/**
+ * A host-name pattern: `*` stands for any run of characters, `?` for one, the rest is literal
+ * (`springfield-*.com`, `*springfield*.net`). Unicode letters are allowed (matched against the
+ * decoded form of IDN hosts). At least four literal characters, at most four wildcards.
+ */
+export function normaliseLookalikePattern(input: string): string {
+  const text = input.normalize('NFKC').trim().replace(/\.$/, '').toLowerCase().replace(/\*+/g, '*');
+  const literal = text.replace(/[*?.-]/g, '');
+  const wildcards = (text.match(/[*?]/g) ?? []).length;
+  if (!text || text.length > 253 || !/^[\p{L}\p{N}\p{M}.*?_-]+$/u.test(text) || [...literal].length < 4 || wildcards > 4) {
+    throw new AppError('ASSET_INVALID', { kind: 'Lookalike pattern', value: input.slice(0, 100), detail: 'expected a host name with * or ? wildcards and at least 4 letters, like springfield-*.com' });
+  }
+  return text;
 }
 
 export function uniqueSorted<T extends string | number>(values: T[]): T[] {

@@ -203,7 +203,7 @@ export async function changePassword(ctx: AppContext, actor: Actor, currentPassw
   if (!user) throw new AppError('AUTH_REQUIRED');
   if (!(await verifyPassword(currentPassword, user.password_hash))) throw new AppError('PASSWORD_WRONG');
   assertStrongPassword(newPassword);
-  const hash = await hashPassword(newPassword);
+  const hash = await hashPassword(newPassword, ctx.config.passwordScryptCost);
   await ctx.db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { password_hash: hash, updated_at: ctx.now().toISOString() });
     // Other browsers signed in as this user are signed out.
@@ -245,7 +245,7 @@ export async function createPasswordResetLink(ctx: AppContext, actor: Actor, use
 
 export async function completePasswordReset(ctx: AppContext, token: string, newPassword: string, info: RequestInfo): Promise<void> {
   assertStrongPassword(newPassword);
-  const hash = await hashPassword(newPassword);
+  const hash = await hashPassword(newPassword, ctx.config.passwordScryptCost);
   await ctx.db.transaction().execute(async (trx) => {
     const link = await trx.selectFrom('password_resets').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
     if (!link || link.used_at) throw new AppError('LINK_INVALID');

@@ -144,7 +144,7 @@ export async function acceptInvitation(ctx: AppContext, token: string, input: { 
   const name = input.name.trim();
   if (!name) throw new AppError('VALIDATION_FAILED', { detail: 'your name must not be blank' });
   const row = await findUsableInvitation(ctx, token);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, ctx.config.passwordScryptCost);
   const userId = randomUUID();
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.now().toISOString();

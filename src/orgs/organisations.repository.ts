@@ -1,4 +1,5 @@
 // SQL for organisations and the assets they own.
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../store/dialect.js';
 import type { Database, NewOrganisationRow, OrganisationRow, OrganisationUpdate } from '../store/schema.js';
@@ -7,6 +8,26 @@ export interface OrgAssets {
   domains: string[];
   ipRanges: string[];
   asns: number[];
+  emailDomains: string[];
+  brands: string[];
+  lookalikePatterns: string[];
+}
+
+/** org_assets.kind of each list. */
+export const assetKinds = { domains: 'domain', ipRanges: 'ip_range', asns: 'asn', emailDomains: 'email_domain', brands: 'brand', lookalikePatterns: 'lookalike' } as const;
+export type AssetKind = (typeof assetKinds)[keyof typeof assetKinds];
+
+export function emptyAssets(): OrgAssets {
+  return { domains: [], ipRanges: [], asns: [], emailDomains: [], brands: [], lookalikePatterns: [] };
+}
+
+function addAsset(assets: OrgAssets, kind: string, value: string): void {
+  if (kind === 'asn') assets.asns.push(Number(value));
+  else if (kind === 'domain') assets.domains.push(value);
+  else if (kind === 'ip_range') assets.ipRanges.push(value);
+  else if (kind === 'email_domain') assets.emailDomains.push(value);
+  else if (kind === 'brand') assets.brands.push(value);
+  else if (kind === 'lookalike') assets.lookalikePatterns.push(value);
 }
 
 export async function insertOrganisation(db: Kysely<Database>, row: NewOrganisationRow): Promise<void> {
@@ -44,11 +65,9 @@ export async function findOrganisationProfile(
     .executeTakeFirst();
   if (!found) return undefined;
   const { user_count, assets_json, ...row } = found;
-  const assets: OrgAssets = { domains: [], ipRanges: [], asns: [] };
+  const assets = emptyAssets();
   for (const a of JSON.parse(assets_json) as Array<{ kind: string; value: string }>) {
-    if (a.kind === 'domain') assets.domains.push(a.value);
-    else if (a.kind === 'ip_range') assets.ipRanges.push(a.value);
-    else if (a.kind === 'asn') assets.asns.push(Number(a.value));
+    addAsset(assets, a.kind, a.value);
   }
   assets.asns.sort((x, y) => x - y);
   return { row, userCount: Number(user_count ?? 0), assets };
@@ -101,21 +120,36 @@ export async function countUsersByOrganisation(db: Kysely<Database>): Promise<Ma
 }
 
 export async function loadAssets(db: Kysely<Database>, orgIds: string[]): Promise<Map<string, OrgAssets>> {
-  const result = new Map<string, OrgAssets>(orgIds.map((id) => [id, { domains: [], ipRanges: [], asns: [] }]));
+  const result = new Map<string, OrgAssets>(orgIds.map((id) => [id, emptyAssets()]));
   if (orgIds.length === 0) return result;
   const rows = await db.selectFrom('org_assets').selectAll().where('org_id', 'in', orgIds).orderBy('value').execute();
   for (const row of rows) {
-    const assets = result.get(row.org_id)!;
-    if (row.kind === 'domain') assets.domains.push(row.value);
-    else if (row.kind === 'ip_range') assets.ipRanges.push(row.value);
-    else if (row.kind === 'asn') assets.asns.push(Number(row.value));
+    addAsset(result.get(row.org_id)!, row.kind, row.value);
   }
   for (const a of result.values()) a.asns.sort((x, y) => x - y);
   return result;
 }
 
+// Bumped in the transaction that changes any organisation's assets, so every process's
+// watchlist index can tell with one primary-key read that it is out of date.
+const assetsVersionKey = 'org-assets.version';
+
+export async function touchAssetsVersion(db: Kysely<Database>, at: string): Promise<void> {
+  const value = JSON.stringify(randomUUID());
+  await db
+    .insertInto('hub_settings')
+    .values({ key: assetsVersionKey, value, updated_at: at })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at }))
+    .execute();
+}
+
+export async function readAssetsVersion(db: Kysely<Database>): Promise<string> {
+  const row = await db.selectFrom('hub_settings').select('value').where('key', '=', assetsVersionKey).executeTakeFirst();
+  return row?.value ?? '';
+}
+
 /** Replace one kind of asset wholesale (the API sends the full list). */
-export async function replaceAssets(db: Kysely<Database>, orgId: string, kind: 'domain' | 'ip_range' | 'asn', values: string[]): Promise<void> {
+export async function replaceAssets(db: Kysely<Database>, orgId: string, kind: AssetKind, values: string[]): Promise<void> {
   await db.deleteFrom('org_assets').where('org_id', '=', orgId).where('kind', '=', kind).execute();
   if (values.length) await db.insertInto('org_assets').values(values.map((value) => ({ org_id: orgId, kind, value }))).execute();
 }

@@ -11,7 +11,8 @@ import { assertPlainText } from '../text.js';
 import type { Database, OrganisationRow } from '../store/schema.js';
 import { credentialsChanged } from './credential-cache.js';
 import { requireOperator, requireOrgAdmin, requireScope, type Actor } from './actor.js';
-import { normaliseAsn, normaliseDomain, normaliseIpRange, uniqueSorted } from './assets.js';
+import { invalidateWarningLists } from '../intel/warning-lists.js';
+import { assertAssetCount, normaliseAsn, normaliseBrand, normaliseDomain, normaliseIpRange, normaliseLookalikePattern, uniqueSorted, type AssetListName } from './assets.js';
 import {
   countOrganisationUsers,
   countUsersByOrganisation,
@@ -23,6 +24,7 @@ import {
   listOrganisations,
   loadAssets,
   replaceAssets,
+  touchAssetsVersion,
   updateOrganisation,
   type OrgAssets,
   type OrganisationFilter,
@@ -61,12 +63,15 @@ export interface OrganisationInput {
   domains?: string[];
   ipRanges?: string[];
   asns?: Array<number | string>;
+  emailDomains?: string[];
+  brands?: string[];
+  lookalikePatterns?: string[];
 }
 
 export type OrganisationPatch = Partial<OrganisationInput>;
 
 /** Fields an organisation's own admin may change; the rest (name, kind, population, observer) are the operator's. */
-const selfServiceFields = new Set(['contact', 'domains', 'ipRanges', 'asns', 'region']);
+const selfServiceFields = new Set(['contact', 'domains', 'ipRanges', 'asns', 'emailDomains', 'brands', 'lookalikePatterns', 'region']);
 
 export function isVotingEligible(rule: VotingRule, org: Pick<OrganisationRow, 'kind' | 'population' | 'observer'>): boolean {
   if (org.observer) return false;
@@ -100,9 +105,10 @@ export async function createOrganisation(ctx: AppContext, actor: Actor, input: O
       created_at: now,
       updated_at: now,
     });
-    await writeAssets(trx, id, assets);
+    await writeAssets(ctx, trx, id, assets);
     await recordAudit(ctx, trx, actor, { action: 'org.create', orgId: id, targetType: 'organisation', targetId: id, details: { name } });
   });
+  if (Object.keys(assets).length) assetsChanged(ctx);
   return getOrganisation(ctx, actor, id);
 }
 
@@ -148,7 +154,7 @@ export async function updateOrganisationProfile(ctx: AppContext, actor: Actor, i
       if (patch.contact.phone !== undefined) update.contact_phone = cleanOptional(patch.contact.phone);
     }
     await updateOrganisation(trx, id, update);
-    await writeAssets(trx, id, assets);
+    await writeAssets(ctx, trx, id, assets);
     await recordAudit(ctx, trx, actor, {
       action: 'org.update',
       orgId: id,
@@ -158,6 +164,7 @@ export async function updateOrganisationProfile(ctx: AppContext, actor: Actor, i
     });
   });
   if (patch.observer !== undefined) await credentialsChanged(ctx);
+  if (Object.keys(assets).length) assetsChanged(ctx);
   return getOrganisation(ctx, actor, id);
 }
 
@@ -172,8 +179,11 @@ export async function removeOrganisation(ctx: AppContext, actor: Actor, id: stri
     if (owned.length) throw new AppError('ORG_OWNS_GROUPS', { count: owned.length });
     await trx.deleteFrom('api_tokens').where('org_id', '=', id).execute();
     await deleteOrganisation(trx, id);
+    // Its assets went with it (cascade): watchlist indexes in every process must forget them.
+    await touchAssetsVersion(trx, ctx.now().toISOString());
     await recordAudit(ctx, trx, actor, { action: 'org.delete', orgId: null, targetType: 'organisation', targetId: id, details: { name: row.name } });
   });
+  assetsChanged(ctx);
 }
 
 async function assertNameFree(db: Kysely<Database>, name: string): Promise<void> {
@@ -197,20 +207,53 @@ interface NormalisedAssets {
   domains?: string[];
   ipRanges?: string[];
   asns?: number[];
+  emailDomains?: string[];
+  brands?: string[];
+  lookalikePatterns?: string[];
+}
+
+function list<V, T extends string | number>(name: AssetListName, values: readonly V[] | undefined, normalise: (v: V) => T): T[] | undefined {
+  if (!values) return undefined;
+  const unique = uniqueSorted(values.map(normalise));
+  assertAssetCount(name, unique.length);
+  return unique;
 }
 
 function normaliseAssets(input: Partial<OrganisationInput>): NormalisedAssets {
   const out: NormalisedAssets = {};
-  if (input.domains) out.domains = uniqueSorted(input.domains.map(normaliseDomain));
-  if (input.ipRanges) out.ipRanges = uniqueSorted(input.ipRanges.map(normaliseIpRange));
-  if (input.asns) out.asns = uniqueSorted(input.asns.map(normaliseAsn));
+  const domains = list('domains', input.domains, normaliseDomain);
+  const ipRanges = list('ipRanges', input.ipRanges, normaliseIpRange);
+  const asns = list('asns', input.asns, normaliseAsn);
+  const emailDomains = list('emailDomains', input.emailDomains, normaliseDomain);
+  const brands = list('brands', input.brands, normaliseBrand);
+  const lookalikePatterns = list('lookalikePatterns', input.lookalikePatterns, normaliseLookalikePattern);
+  if (domains) out.domains = domains;
+  if (ipRanges) out.ipRanges = ipRanges;
+  if (asns) out.asns = asns;
+  if (emailDomains) out.emailDomains = emailDomains;
+  if (brands) out.brands = brands;
+  if (lookalikePatterns) out.lookalikePatterns = lookalikePatterns;
   return out;
 }
 
-async function writeAssets(db: Kysely<Database>, orgId: string, assets: NormalisedAssets): Promise<void> {
+async function writeAssets(ctx: AppContext, db: Kysely<Database>, orgId: string, assets: NormalisedAssets): Promise<void> {
+  if (Object.keys(assets).length === 0) return;
   if (assets.domains) await replaceAssets(db, orgId, 'domain', assets.domains);
   if (assets.ipRanges) await replaceAssets(db, orgId, 'ip_range', assets.ipRanges);
   if (assets.asns) await replaceAssets(db, orgId, 'asn', assets.asns.map(String));
+  if (assets.emailDomains) await replaceAssets(db, orgId, 'email_domain', assets.emailDomains);
+  if (assets.brands) await replaceAssets(db, orgId, 'brand', assets.brands);
+  if (assets.lookalikePatterns) await replaceAssets(db, orgId, 'lookalike', assets.lookalikePatterns);
+  // In the same transaction: every process's watchlist index sees the change with the commit.
+  await touchAssetsVersion(db, ctx.now().toISOString());
+}
+
+/**
+ * After the commit (a reload before it would cache the old assets): this process's warning
+ * lists forget the old member assets at once; other processes within their 30 s cache.
+ */
+function assetsChanged(ctx: AppContext): void {
+  invalidateWarningLists(ctx.db);
 }
 
 export function toOrganisation(rule: VotingRule, row: OrganisationRow, assets: OrgAssets, userCount: number): Organisation {
@@ -226,6 +269,9 @@ export function toOrganisation(rule: VotingRule, row: OrganisationRow, assets: O
     domains: assets.domains,
     ipRanges: assets.ipRanges,
     asns: assets.asns,
+    emailDomains: assets.emailDomains,
+    brands: assets.brands,
+    lookalikePatterns: assets.lookalikePatterns,
     userCount,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, Timestamp } from '../http/schemas.js';
 import { roles, scopes } from './actor.js';
+import { assetLimits } from './assets.js';
 import { orgKinds } from './organisations.service.js';
 
 const Email = Type.String({ minLength: 3, maxLength: 254 });
@@ -30,6 +31,9 @@ export const OrganisationSchema = Type.Object(
     domains: Type.Array(Type.String()),
     ipRanges: Type.Array(Type.String()),
     asns: Type.Array(Type.Integer()),
+    emailDomains: Type.Array(Type.String(), { description: 'domains its people send mail from' }),
+    brands: Type.Array(Type.String(), { description: 'names to watch for in other domains' }),
+    lookalikePatterns: Type.Array(Type.String(), { description: 'host-name patterns with * and ? wildcards' }),
     userCount: Type.Integer(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -38,9 +42,12 @@ export const OrganisationSchema = Type.Object(
 );
 
 const assetFields = {
-  domains: Type.Optional(Type.Array(Type.String({ maxLength: 253 }), { maxItems: 1000 })),
-  ipRanges: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 1000 })),
-  asns: Type.Optional(Type.Array(Type.Union([Type.Integer(), Type.String({ maxLength: 12 })]), { maxItems: 200 })),
+  domains: Type.Optional(Type.Array(Type.String({ maxLength: 253 }), { maxItems: assetLimits.domains })),
+  ipRanges: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: assetLimits.ipRanges })),
+  asns: Type.Optional(Type.Array(Type.Union([Type.Integer(), Type.String({ maxLength: 12 })]), { maxItems: assetLimits.asns })),
+  emailDomains: Type.Optional(Type.Array(Type.String({ maxLength: 253 }), { maxItems: assetLimits.emailDomains })),
+  brands: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: assetLimits.brands })),
+  lookalikePatterns: Type.Optional(Type.Array(Type.String({ maxLength: 253 }), { maxItems: assetLimits.lookalikePatterns })),
 };
 
 export const OrganisationCreateSchema = Type.Object(

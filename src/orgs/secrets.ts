@@ -3,8 +3,10 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 // N=2^15, r=8, p=3: one of OWASP's recommended scrypt settings (32 MiB per hash). The
-// parameters are stored with each hash, so they can be raised without breaking old ones.
-const N = 32768;
+// parameters are stored with each hash, so they can be raised without breaking old ones;
+// the cost (log2 N) is configurable for small machines and test suites.
+export const defaultScryptCost = 15;
+const N = 2 ** defaultScryptCost;
 const r = 8;
 const p = 3;
 const keyLength = 32;
@@ -18,10 +20,11 @@ function scryptAsync(password: string, salt: Buffer, opts: ScryptOptions): Promi
 }
 
 /** Format: scrypt$N$r$p$salt$hash (base64url), so parameters can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost = defaultScryptCost): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, { N, r, p });
-  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const n = 2 ** cost;
+  const key = await scryptAsync(password, salt, { N: n, r, p });
+  return ['scrypt', n, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {

@@ -146,7 +146,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
   const generated = input.password === undefined ? randomToken(15) : null;
   const password = input.password ?? generated!;
   assertStrongPassword(password);
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, ctx.config.passwordScryptCost);
   const id = randomUUID();
   await ctx.db.transaction().execute(async (trx) => {
     if (input.orgId && !(await findOrganisationById(trx, input.orgId))) throw notFound('organisation');

@@ -19,7 +19,8 @@ import {
   type ClaimedMail,
   type MailUser,
 } from './alerts.repository.js';
-import { renderAlert, renderDigest, toAlertItem, type AlertItem } from './alerts.render.js';
+import { toWatchlistAlert, type WatchlistAlert } from '../watchlists/watchlist-event.js';
+import { renderAlert, renderDigest, renderWatchlistAlert, toAlertItem, type AlertItem } from './alerts.render.js';
 import { payloadFor, type StoredEventData } from './outbox.js';
 import { createPump, type Pump } from './pump.js';
 
@@ -91,16 +92,19 @@ export function createMailDeliverer(ctx: AppContext, options: Partial<MailDelive
   };
 
   /** The item to send, or why the row is dropped without sending (the policy and the user's state, as they are now). */
-  const check = (user: MailUser | undefined, reader: Reader | null, event: EventRow | undefined, rule: ShareRule | undefined): { drop: string } | { item: AlertItem } => {
+  const check = (user: MailUser | undefined, reader: Reader | null, event: EventRow | undefined, rule: ShareRule | undefined): { drop: string } | { item: AlertItem } | { watch: WatchlistAlert } => {
     if (!user) return { drop: 'the user no longer exists' };
     if (user.disabled_at !== null) return { drop: 'the user is disabled' };
     if (user.mode === 'none') return { drop: 'the user turned email alerts off' };
     if (!event) return { drop: 'the event is no longer kept' };
     if (!rule || !reader) return { drop: 'the shared object no longer exists' };
     if (!isRecipient(reader, rule)) return { drop: 'no longer in the audience' };
-    const item = toAlertItem(payloadFor(reader, parseEventData(event.data)));
-    if (!item) return { drop: `no email form for ${event.type} events` };
-    return { item };
+    const payload = payloadFor(reader, parseEventData(event.data));
+    const item = toAlertItem(payload);
+    if (item) return { item };
+    const watch = toWatchlistAlert(payload);
+    if (watch) return { watch };
+    return { drop: `no email form for ${event.type} events` };
   };
 
   /** After an SMTP failure: try again later, or give up once the mail is too old to matter. */
@@ -130,7 +134,10 @@ export function createMailDeliverer(ctx: AppContext, options: Partial<MailDelive
         const reader = user && rule ? await readerOf(user, readers) : null;
         const verdict = check(user, reader, event, rule);
         if ('drop' in verdict) return markMail(ctx.db, [row.id], lease, { status: 'failed', error: verdict.drop, attempted: false });
-        const mail = renderAlert(verdict.item, { publicUrl: ctx.config.publicUrl, reason: reasonFor(user!, reader!, rule!, 'immediate') });
+        const mail =
+          'watch' in verdict
+            ? renderWatchlistAlert(verdict.watch, { publicUrl: ctx.config.publicUrl, reason: watchReason(user!, 'immediate') })
+            : renderAlert(verdict.item, { publicUrl: ctx.config.publicUrl, reason: reasonFor(user!, reader!, rule!, 'immediate') });
         try {
           await ctx.mailer.send({ to: user!.email, ...mail });
         } catch (err) {
@@ -167,20 +174,23 @@ export function createMailDeliverer(ctx: AppContext, options: Partial<MailDelive
     const rules = await loadShareRules(ctx.db, [...events.values()].flatMap((e) => (e.share_id ? [e.share_id] : [])));
     const reader = user ? await readerOf(user, new Map()) : null;
     const included: Array<{ row: ClaimedMail; item: AlertItem }> = [];
+    const watched: Array<{ row: ClaimedMail; watch: WatchlistAlert }> = [];
     const dropped = new Map<string, number[]>();
     for (const row of [...claimed].sort((a, b) => b.event_id - a.event_id)) {
       const event = events.get(row.event_id);
       const verdict = check(user, reader, event, event?.share_id ? rules.get(event.share_id) : undefined);
       if ('drop' in verdict) dropped.set(verdict.drop, [...(dropped.get(verdict.drop) ?? []), row.id]);
+      else if ('watch' in verdict) watched.push({ row, watch: verdict.watch });
       else included.push({ row, item: verdict.item });
     }
     for (const [error, ids] of dropped) await markMail(ctx.db, ids, lease, { status: 'failed', error, attempted: false });
-    if (included.length === 0) return true;
+    if (included.length === 0 && watched.length === 0) return true;
 
-    const rows = included.map((i) => i.row);
+    const rows = [...included.map((i) => i.row), ...watched.map((w) => w.row)];
     const mail = renderDigest(
       collapseByWarning(included.map((i) => i.item)),
-      { publicUrl: ctx.config.publicUrl, reason: reasonFor(user!, reader!, null, 'hourly') },
+      { publicUrl: ctx.config.publicUrl, reason: included.length ? reasonFor(user!, reader!, null, 'hourly') : watchReason(user!, 'hourly') },
+      watched.map((w) => w.watch),
     );
     try {
       await ctx.mailer.send({ to: user!.email, ...mail });
@@ -247,6 +257,11 @@ function reasonFor(user: MailUser, reader: Reader, rule: ShareRule | null, mode:
         ? `your organisation${user.org_name ? `, ${user.org_name},` : ''} sent this warning`
         : `your organisation${user.org_name ? `, ${user.org_name},` : ''} is in the audience of ${rule ? 'this warning' : 'these warnings'}`;
   return `${who} and you chose ${mode === 'hourly' ? 'an hourly digest of email alerts' : 'an email for each warning'}`;
+}
+
+/** Completes "You get this email because …" for a watchlist match. */
+function watchReason(user: MailUser, mode: 'immediate' | 'hourly'): string {
+  return `new intel touched the assets on your organisation's watchlist${user.org_name ? ` (${user.org_name})` : ''} and you chose ${mode === 'hourly' ? 'an hourly digest of email alerts' : 'an email for each alert'}`;
 }
 
 /** The SMTP server's answer, without anything that could carry credentials. */

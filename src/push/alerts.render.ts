@@ -5,6 +5,8 @@ import { tlpLevels, type Tlp } from '../stix/tlp.js';
 import { isKnownTld } from '../stix/tlds.js';
 import { isWarningKind, severities, warningKindLabels } from '../stix/vocab.js';
 import type { Warning } from '../warnings/warnings.view.js';
+import { defang } from '../stix/extract.js';
+import { explainMatch, matchCountText, watchlistLink, type WatchlistAlert } from '../watchlists/watchlist-event.js';
 
 export const alertEventTypes = ['warning.created', 'warning.updated', 'warning.retracted'] as const;
 export type AlertEventType = (typeof alertEventTypes)[number];
@@ -141,12 +143,18 @@ export function renderAlert(original: AlertItem, opts: RenderOptions): RenderedM
  * One mail for many alerts, in the order given (the deliverer passes newest first). The
  * subject carries the most restrictive TLP among them, so a mail filter keyed on it holds.
  */
-export function renderDigest(originals: readonly AlertItem[], opts: RenderOptions): RenderedMail {
+export function renderDigest(originals: readonly AlertItem[], opts: RenderOptions, watchlist: readonly WatchlistAlert[] = []): RenderedMail {
   const items = originals.map(sealRed);
-  const strictest = items.reduce<Tlp>((t, i) => (tlpLevels.indexOf(i.warning.tlp) > tlpLevels.indexOf(t) ? i.warning.tlp : t), 'clear');
+  const watch = watchlist.map(sealWatchRed);
+  const strictest = [...items.map((i) => i.warning.tlp), ...watch.map((a) => a.watchlist.tlp)].reduce<Tlp>((t, x) => (tlpLevels.indexOf(x) > tlpLevels.indexOf(t) ? x : t), 'clear');
   const live = items.filter((i) => i.type !== 'warning.retracted');
   const top = live.reduce<string | null>((s, i) => (s === null || severities.indexOf(i.warning.severity as never) > severities.indexOf(s as never) ? i.warning.severity : s), null);
-  const count = `${items.length} warning${items.length === 1 ? '' : 's'}`;
+  const matchCount = watch.reduce((n, a) => n + a.watchlist.matchCount, 0);
+  const count = [
+    ...(items.length || !watch.length ? [`${items.length} warning${items.length === 1 ? '' : 's'}`] : []),
+    ...(watch.length ? [`${matchCount} watchlist match${matchCount === 1 ? '' : 'es'}`] : []),
+  ].join(' and ');
+  const watchPart = watchDigestSection(watch, opts);
   const subject = `[${tlpStyles[strictest].label}] Hourly digest: ${count}${top ? ` (highest: ${severityLabel(top)})` : ''}`;
 
   const textItems = items.map((item, n) => {
@@ -161,7 +169,7 @@ export function renderDigest(originals: readonly AlertItem[], opts: RenderOption
       `   ${warningLink(opts.publicUrl, w.id)}`,
     ].join('\n');
   });
-  const text = [`Hourly digest: ${count} since the last one, newest first.`, '', textItems.join('\n\n'), '', ...footerText(opts)].join('\n');
+  const text = [`Hourly digest: ${count} since the last one, newest first.`, '', ...watchPart.text, textItems.join('\n\n'), '', ...footerText(opts)].join('\n');
 
   const htmlItems = items.map((item) => {
     const w = item.warning;
@@ -184,8 +192,82 @@ export function renderDigest(originals: readonly AlertItem[], opts: RenderOption
       `</div>`,
     ].join('\n');
   });
-  const html = page([tlpBanner(strictest), `<h1 style="margin:16px 0;font-size:20px;color:#1A1A1A">Hourly digest: ${escapeHtml(count)}</h1>`, ...htmlItems].join('\n'), opts);
+  const html = page([tlpBanner(strictest), `<h1 style="margin:16px 0;font-size:20px;color:#1A1A1A">Hourly digest: ${escapeHtml(count)}</h1>`, ...watchPart.html, ...htmlItems].join('\n'), opts);
   return { subject, text, html };
+}
+
+// --- watchlist matches -------------------------------------------------------------------
+
+/** Like sealRed: what a TLP:RED source said (its values, its title) is not mailed, only that it matched. */
+export function sealWatchRed(alert: WatchlistAlert): WatchlistAlert {
+  const w = alert.watchlist;
+  if (w.tlp !== 'red') return alert;
+  return { ...alert, watchlist: { ...w, source: { ...w.source, label: 'a TLP:RED source (sign in to read it)' }, matches: [] } };
+}
+
+export function watchlistSubject(original: WatchlistAlert): string {
+  const w = sealWatchRed(original).watchlist;
+  const from = w.tlp === 'red' ? '' : ` — from ${truncate(oneLine(defangText(w.source.label)), mailLimits.subjectTitle)}`;
+  return `[${tlpStyles[w.tlp].label}] Watchlist: ${matchCountText(w.matchCount)}${from}`;
+}
+
+/** The mail for new intel touching the reader's own organisation's assets. */
+export function renderWatchlistAlert(original: WatchlistAlert, opts: RenderOptions): RenderedMail {
+  const alert = sealWatchRed(original);
+  const w = alert.watchlist;
+  const link = w.link || watchlistLink(opts.publicUrl);
+  const tlp = tlpStyles[w.tlp];
+  const lines = w.matches.slice(0, mailLimits.indicators).map((m) => oneLine(explainMatch(m, defang)));
+  const more = w.matchCount - lines.length;
+  const sealed = w.tlp === 'red' ? ['The source is TLP:RED: what it says is not sent by email. Sign in to the hub to read the matches.'] : [];
+  const text = [
+    `${tlp.label} — ${tlp.meaning}`,
+    '',
+    "New intel touches your organisation's own assets.",
+    `From: ${oneLine(defangText(w.source.label))}`,
+    '',
+    `${matchCountText(w.matchCount)}${lines.length ? ' (values defanged):' : '.'}`,
+    ...lines.map((l) => `  - ${l}`),
+    ...(more > 0 && lines.length ? [`  … and ${more} more on the hub`] : []),
+    ...sealed,
+    '',
+    `Review and acknowledge them on the hub: ${link}`,
+    '',
+    ...footerText(opts),
+  ].join('\n');
+  const html = page(
+    [
+      tlpBanner(w.tlp),
+      `<h1 style="margin:16px 0 8px;font-size:20px;line-height:1.3;color:#1A1A1A">${escapeHtml(matchCountText(w.matchCount))}</h1>`,
+      `<p style="margin:0 0 8px;color:#444">New intel touches your organisation's own assets. From: ${escapeHtml(oneLine(defangText(w.source.label)))}</p>`,
+      lines.length ? `<ul style="margin:0 0 16px;padding-left:20px">${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}${more > 0 ? `<li>… and ${more} more on the hub</li>` : ''}</ul>` : '',
+      ...sealed.map((l) => `<p style="margin:0 0 16px;color:#1A1A1A">${escapeHtml(l)}</p>`),
+      button(link, 'Review the matches'),
+    ].join('\n'),
+    opts,
+  );
+  return { subject: watchlistSubject(alert), text, html };
+}
+
+function watchDigestSection(watch: readonly WatchlistAlert[], opts: RenderOptions): { text: string[]; html: string[] } {
+  if (watch.length === 0) return { text: [], html: [] };
+  const text: string[] = ["Your watchlist (new intel touching your organisation's own assets):"];
+  const html: string[] = [`<h2 style="margin:0 0 8px;font-size:17px">Your watchlist</h2>`];
+  for (const a of watch) {
+    const w = a.watchlist;
+    const lines = w.matches.slice(0, mailLimits.digestIndicators).map((m) => oneLine(explainMatch(m, defang)));
+    const more = w.matchCount - lines.length;
+    text.push(`  [${tlpStyles[w.tlp].label}] ${matchCountText(w.matchCount)} from ${oneLine(defangText(w.source.label))}`, ...lines.map((l) => `    - ${l}`), ...(more > 0 ? [`    … and ${more} more`] : []));
+    html.push(
+      `<div style="margin:0 0 16px;padding:0 0 12px;border-bottom:1px solid #DDD"><p style="margin:0 0 6px">${tlpLabel(w.tlp)} ${escapeHtml(matchCountText(w.matchCount))} from ${escapeHtml(oneLine(defangText(w.source.label)))}</p>` +
+        (lines.length ? `<ul style="margin:0;padding-left:20px">${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}${more > 0 ? `<li>… and ${more} more</li>` : ''}</ul>` : '') +
+        `</div>`,
+    );
+  }
+  const link = watchlistLink(opts.publicUrl);
+  text.push(`  ${link}`, '');
+  html.push(`<p style="margin:0 0 20px"><a href="${escapeHtml(link)}" style="color:#1F5FAD">Review the matches</a></p>`);
+  return { text, html };
 }
 
 export function warningLink(publicUrl: string, warningId: string): string {

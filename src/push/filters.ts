@@ -21,13 +21,19 @@ export interface EventMeta {
   kind: string;
   severity: Severity;
   groupIds: readonly string[];
+  /**
+   * Addressed to the recipient about its own assets (a watchlist match), not a community
+   * warning: the kinds and groupIds filters, which pick warnings, do not apply; tlps and
+   * minSeverity do (a channel that must never carry RED stays clean).
+   */
+  targeted?: boolean;
 }
 
 export function matchesFilter(filter: AlertFilter, meta: EventMeta): boolean {
   if (filter.tlps?.length && !filter.tlps.includes(meta.tlp)) return false;
-  if (filter.kinds?.length && !filter.kinds.includes(meta.kind as never)) return false;
+  if (!meta.targeted && filter.kinds?.length && !filter.kinds.includes(meta.kind as never)) return false;
   if (filter.minSeverity && severities.indexOf(meta.severity) < severities.indexOf(filter.minSeverity)) return false;
-  if (filter.groupIds?.length && !meta.groupIds.some((g) => filter.groupIds!.includes(g))) return false;
+  if (!meta.targeted && filter.groupIds?.length && !meta.groupIds.some((g) => filter.groupIds!.includes(g))) return false;
   return true;
 }
 

@@ -1,6 +1,8 @@
 // What a webhook receiver gets in the body: the event as JSON, a Slack message, or a Microsoft
 // Teams MessageCard. Pure functions over the payload the policy already chose for the reader.
+import { defang } from '../stix/extract.js';
 import { isWarningKind, warningKindLabels } from '../stix/vocab.js';
+import { explainMatch, matchCountText, toWatchlistAlert, type WatchlistAlert } from '../watchlists/watchlist-event.js';
 
 export const webhookFormats = ['json', 'slack', 'teams'] as const;
 export type WebhookFormat = (typeof webhookFormats)[number];
@@ -39,6 +41,7 @@ const eventLabels: Readonly<Record<string, string>> = {
   'warning.updated': 'Warning updated',
   'warning.retracted': 'Warning retracted',
   'stix.added': 'New STIX objects from a partner tool',
+  'watchlist.match': 'Watchlist match',
   ping: 'Test message',
 };
 
@@ -46,10 +49,14 @@ export function buildBody(format: WebhookFormat, event: OutgoingEvent, publicUrl
   switch (format) {
     case 'json':
       return { id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data };
-    case 'slack':
-      return slackBody(event, publicUrl);
-    case 'teams':
-      return teamsBody(event, publicUrl);
+    case 'slack': {
+      const watch = toWatchlistAlert(event.data);
+      return watch ? slackWatchlist(watch, publicUrl) : slackBody(event, publicUrl);
+    }
+    case 'teams': {
+      const watch = toWatchlistAlert(event.data);
+      return watch ? teamsWatchlist(watch, publicUrl) : teamsBody(event, publicUrl);
+    }
   }
 }
 
@@ -159,5 +166,54 @@ function teamsBody(event: OutgoingEvent, publicUrl: string): Record<string, unkn
     themeColor: event.type === 'warning.retracted' ? '8A8886' : (severityColours[w.severity] ?? '0078D7'),
     sections: [{ facts }],
     potentialAction: [action],
+  };
+}
+
+// --- watchlist matches: new intel touching the receiving organisation's own assets -------
+
+/** How many matches a chat message lists; the rest are one click away. */
+const chatMatches = 10;
+
+function watchLines(w: WatchlistAlert['watchlist']): { lines: string[]; more: number } {
+  const shown = w.matches.slice(0, chatMatches);
+  // Values are defanged: chat clients turn anything that looks like a link into one.
+  return { lines: shown.map((m) => explainMatch(m, defang)), more: w.matchCount - shown.length };
+}
+
+function slackWatchlist(alert: WatchlistAlert, publicUrl: string): Record<string, unknown> {
+  const w = alert.watchlist;
+  const link = w.link || `${publicUrl}/watchlist`;
+  const tlp = tlpLabel(w.tlp);
+  const title = `${matchCountText(w.matchCount)}, from ${w.source.label}`;
+  const { lines, more } = watchLines(w);
+  const list = [...lines.map((l) => `• ${slackEscape(l)}`), ...(more > 0 ? [`…and ${more} more on the hub`] : [])].join('\n');
+  const blocks: Array<Record<string, unknown>> = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(title, 150), emoji: false } },
+    { type: 'section', fields: [{ type: 'mrkdwn', text: `*Source*\n${slackEscape(truncate(w.source.label, 200))}` }, { type: 'mrkdwn', text: `*TLP*\n${slackEscape(tlp)}` }] },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(list, 2900) } },
+    { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Review matches in Tocsin' }, url: link }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `${slackEscape(tlp)}: share only as the marking allows. <${link}|${slackEscape(link)}>` }] },
+  ];
+  return { text: `Watchlist: ${slackEscape(title)} (${tlp}) ${link}`, blocks };
+}
+
+function teamsWatchlist(alert: WatchlistAlert, publicUrl: string): Record<string, unknown> {
+  const w = alert.watchlist;
+  const link = w.link || `${publicUrl}/watchlist`;
+  const tlp = tlpLabel(w.tlp);
+  const title = truncate(`${matchCountText(w.matchCount)}, from ${w.source.label}`, 250);
+  const { lines, more } = watchLines(w);
+  return {
+    '@type': 'MessageCard',
+    '@context': 'https://schema.org/extensions',
+    summary: title,
+    title,
+    text: `New intel touches your organisation's own assets. ${tlp}: share only as the marking allows.`,
+    themeColor: severityColours.high,
+    sections: [
+      { facts: [{ name: 'Source', value: teamsEscape(truncate(w.source.label, 200)) }, { name: 'TLP', value: tlp }] },
+      { text: [...lines.map((l) => `- ${teamsEscape(l)}`), ...(more > 0 ? [`…and ${more} more on the hub`] : [])].join('\n\n') },
+    ],
+    potentialAction: [{ '@type': 'OpenUri', name: 'Review matches in Tocsin', targets: [{ os: 'default', uri: link }] }],
   };
 }

@@ -21,7 +21,7 @@ export interface OrganisationsTable {
 
 export interface OrgAssetsTable {
   org_id: string;
-  /** domain | ip_range | asn */
+  /** domain | ip_range | asn | email_domain | brand | lookalike (a host-name pattern) */
   kind: string;
   value: string;
 }
@@ -566,6 +566,10 @@ export interface WatchMatchesTable {
   event_id: number | null;
   acknowledged_at: string | null;
   matched_at: string;
+  /** the source's label when it matched: a feed's name, a warning's title, a STIX object id */
+  source_label: string | null;
+  /** user id of who acknowledged it */
+  acknowledged_by: string | null;
 }
 
 export interface Database {

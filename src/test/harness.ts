@@ -74,6 +74,8 @@ export function testConfig(dataDir: string, overrides: Partial<Record<OptionKey,
       logLevel: 'silent',
       publicUrl: 'http://hub.test',
       loginRateLimit: '1000',
+      // A tenth of the production hashing cost: the suite signs in thousands of times.
+      passwordScryptCost: '11',
       ...(databaseUrl ? { databaseUrl } : {}),
       ...overrides,
     },
