@@ -190,11 +190,15 @@ function addEntry(m: WarningListMatcher, list: string, type: string, value: stri
 const cache = new WeakMap<object, { at: number; matcher: Promise<WarningListMatcher> }>();
 const cacheMs = 30_000;
 
-/** The matcher for this store, rebuilt at most every 30 s (or at once after invalidate). */
-export function warningListMatcher(db: Kysely<Database>): Promise<WarningListMatcher> {
+/**
+ * The matcher for this store, rebuilt at most every 30 s (or at once after invalidate). Inside
+ * a transaction pass it as `via`: the cache stays keyed on the store, the reload reads through
+ * the transaction (SQLite has one connection; a read beside an open transaction would wait on it).
+ */
+export function warningListMatcher(db: Kysely<Database>, via: Kysely<Database> = db): Promise<WarningListMatcher> {
   const hit = cache.get(db);
   if (hit && Date.now() - hit.at < cacheMs) return hit.matcher;
-  const matcher = loadWarningListMatcher(db);
+  const matcher = loadWarningListMatcher(via);
   cache.set(db, { at: Date.now(), matcher });
   matcher.catch(() => cache.delete(db));
   return matcher;

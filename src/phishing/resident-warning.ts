@@ -14,6 +14,7 @@ import type { WarningRow } from '../store/schema.js';
 import { newStixId } from '../stix/ids.js';
 import { buildWarningBundle } from '../stix/report.js';
 import type { Severity } from '../stix/vocab.js';
+import { recordWarningMentions } from '../intel/sources.js';
 import { insertWarning, replaceIndicators, upsertStixObjects } from '../warnings/warnings.repository.js';
 import type { IndicatorInput } from '../warnings/warnings.service.js';
 import { toWarning } from '../warnings/warnings.view.js';
@@ -42,7 +43,7 @@ export async function createResidentWarning(ctx: AppContext, checkId: string, re
   const now = ctx.now().toISOString();
   const id = randomUUID();
   const ids = new Map(report.indicators.map((i) => [`${i.type}|${i.value}`, newStixId(i.type === 'cve' ? 'vulnerability' : 'indicator')]));
-  const eventId = await ctx.db.transaction().execute(async (trx) => {
+  const eventIds = await ctx.db.transaction().execute(async (trx) => {
     const claimed = await claimShare(trx, checkId, now);
     if (!claimed) {
       const at = (await trx.selectFrom('phishing_checks').select('shared_at').where('id', '=', checkId).executeTakeFirst())?.shared_at ?? now;
@@ -85,6 +86,7 @@ export async function createResidentWarning(ctx: AppContext, checkId: string, re
     await insertWarning(trx, row);
     const stored = report.indicators.map((i) => ({ type: i.type, value: i.value, stixId: ids.get(`${i.type}|${i.value}`)! }));
     await replaceIndicators(trx, id, stored);
+    const arrival = await recordWarningMentions(ctx, trx, { id, title: report.title, shareId: share.id, status: 'active' }, stored);
     await setSharedWarning(trx, checkId, id, now);
     await recordAudit(ctx, trx, systemActor(), {
       action: 'warning.create',
@@ -95,7 +97,7 @@ export async function createResidentWarning(ctx: AppContext, checkId: string, re
     });
     // No organisation produced it, so every recipient sees the same thing: the public label.
     const view = toWarning(row, share, stored, { isOwn: false, producerName: null, audienceNames: { orgs: [], groups: [] } });
-    return recordEvent(ctx, trx, {
+    const eventId = await recordEvent(ctx, trx, {
       type: 'warning.created',
       shareId: share.id,
       subjectId: id,
@@ -105,7 +107,8 @@ export async function createResidentWarning(ctx: AppContext, checkId: string, re
       others: { type: 'warning.created', warning: view },
       actorUserId: null,
     });
+    return [eventId, ...arrival.eventIds];
   });
-  await ctx.bus.publish({ kind: 'event', id: eventId });
+  for (const eventId of eventIds) await ctx.bus.publish({ kind: 'event', id: eventId });
   return id;
 }

@@ -17,6 +17,7 @@ import { checkShare, insertShare, type Share } from '../sharing/shares.js';
 import type { Database } from '../store/schema.js';
 import { warningExtensionId } from '../stix/report.js';
 import { recordImportedReport } from '../warnings/imported.js';
+import { recordStixMentions } from '../intel/sources.js';
 import { formatStixMicros } from '../stix/time.js';
 import { mostRestrictive, tlpFromMarkingRef, type Tlp } from '../stix/tlp.js';
 import { validateStixObject } from '../stix/validate.js';
@@ -123,9 +124,13 @@ export async function ingestObjects(ctx: AppContext, actor: Actor, input: Ingest
     const related = new Map(toInsert.map((a) => [a.id, a.object]));
     for (const a of toInsert) {
       if (a.object.type !== 'report' || !a.isLatest || newest.get(a.id)?.version !== a.version) continue;
-      const eventId = await recordImportedReport(ctx, trx, shares.get(a.tlp)!, a.object, related, input.origin ? null : actor);
-      if (eventId !== null) eventIds.push(eventId);
+      eventIds.push(...(await recordImportedReport(ctx, trx, shares.get(a.tlp)!, a.object, related, input.origin ? null : actor)));
     }
+    // Indicators join the intel store (lookups, correlation, watchlists). Those a report of this
+    // request names arrive as that report's warning instead, so one report is not counted twice.
+    const inReports = new Set(toInsert.flatMap((a) => (a.object.type === 'report' && Array.isArray(a.object.object_refs) ? (a.object.object_refs as unknown[]).map(String) : [])));
+    const indicators = toInsert.filter((a) => a.object.type === 'indicator' && newest.get(a.id)?.version === a.version && !inReports.has(a.id));
+    if (indicators.length) eventIds.push(...(await recordStixMentions(ctx, trx, indicators.map((a) => ({ object: a.object, shareId: shares.get(a.tlp)!.id })))).eventIds);
     for (const [tlp, share] of shares) {
       const objects = toInsert.filter((a) => a.tlp === tlp).map((a) => a.object);
       eventIds.push(await announce(ctx, trx, share, input, objects, actor));

@@ -13,6 +13,7 @@ import { normaliseObservable } from '../stix/observables.js';
 import { observablesOf } from '../stix/pattern/index.js';
 import { warningExtensionId } from '../stix/report.js';
 import { isSeverity, isWarningKind } from '../stix/vocab.js';
+import { recordWarningMentions } from '../intel/sources.js';
 import { replaceIndicators } from './warnings.repository.js';
 import { emitWarningEvent } from './warnings.service.js';
 import { warningLimits } from './warnings.view.js';
@@ -21,7 +22,8 @@ const controls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u20
 
 /**
  * Create or update the warning for an imported report (the latest version of it); returns the
- * event id to publish after commit, or null when nothing changed. `related` holds objects of
+ * event ids to publish after commit (the warning's, and watchlist alerts its indicators raised),
+ * none when nothing changed. `related` holds objects of
  * the same request by id; other referenced indicators are read from the version log.
  */
 export async function recordImportedReport(
@@ -31,7 +33,7 @@ export async function recordImportedReport(
   report: Record<string, unknown>,
   related: ReadonlyMap<string, Record<string, unknown>>,
   actor: Actor | null,
-): Promise<number | null> {
+): Promise<number[]> {
   const reportId = String(report.id);
   const now = ctx.now().toISOString();
   const ext = (report.extensions as Record<string, Record<string, unknown>> | undefined)?.[warningExtensionId] ?? {};
@@ -44,7 +46,7 @@ export async function recordImportedReport(
   const indicators = await indicatorsOf(trx, report, related);
 
   const existing = await trx.selectFrom('warnings').selectAll().where('report_id', '=', reportId).executeTakeFirst();
-  if (existing?.status === 'retracted') return null;
+  if (existing?.status === 'retracted') return [];
   const revoked = report.revoked === true;
   const row: WarningRow = existing
     ? {
@@ -78,8 +80,9 @@ export async function recordImportedReport(
   if (existing) await trx.updateTable('warnings').set(row).where('id', '=', row.id).execute();
   else await trx.insertInto('warnings').values(row).execute();
   await replaceIndicators(trx, row.id, indicators);
+  const arrival = await recordWarningMentions(ctx, trx, { id: row.id, title: row.title, shareId: row.share_id, status: row.status }, indicators);
   const type = !existing ? 'warning.created' : revoked ? 'warning.retracted' : 'warning.updated';
-  return emitWarningEvent(ctx, trx, type, row, share, actor);
+  return [await emitWarningEvent(ctx, trx, type, row, share, actor), ...arrival.eventIds];
 }
 
 async function indicatorsOf(trx: Kysely<Database>, report: Record<string, unknown>, related: ReadonlyMap<string, Record<string, unknown>>) {

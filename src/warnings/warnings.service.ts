@@ -13,6 +13,8 @@ import { canRead, readerFor, type Reader } from '../sharing/policy.js';
 import { anonymousLabel, checkShare, insertShare, loadShare, parseTlp, toShare, type AudienceInput, type Share } from '../sharing/shares.js';
 import type { Database, WarningRow } from '../store/schema.js';
 import { normaliseObservable, type IndicatorType } from '../stix/observables.js';
+import { publishArrival } from '../intel/arrivals.js';
+import { recordWarningMentions } from '../intel/sources.js';
 import { newStixId } from '../stix/ids.js';
 import { buildWarningBundle } from '../stix/report.js';
 import { refang } from '../stix/text.js';
@@ -70,7 +72,7 @@ export async function createWarning(ctx: AppContext, actor: Actor, input: Warnin
   const now = ctx.now().toISOString();
   const id = randomUUID();
 
-  const { eventId, warningId } = await ctx.db.transaction().execute(async (trx) => {
+  const { eventId, warningId, arrival } = await ctx.db.transaction().execute(async (trx) => {
     const rule = await checkShare(trx, actor, input);
     const publicLabel = actor.orgId && rule.anonymous ? await anonymousLabel(trx, actor.orgId) : null;
     const share = await insertShare(trx, rule, { userId: actor.userId, publicLabel }, now);
@@ -111,6 +113,7 @@ export async function createWarning(ctx: AppContext, actor: Actor, input: Warnin
     };
     await insertWarning(trx, row);
     await replaceIndicators(trx, id, withIds(indicators, ids));
+    const arrival = await recordWarningMentions(ctx, trx, { id, title, shareId: share.id, status: 'active' }, indicators);
     await recordAudit(ctx, trx, actor, {
       action: 'warning.create',
       orgId: actor.orgId,
@@ -119,16 +122,17 @@ export async function createWarning(ctx: AppContext, actor: Actor, input: Warnin
       details: { title, tlp: share.tlp, audience: share.audienceKind, anonymous: share.anonymous, indicators: indicators.length },
     });
     const eventId = await emit(ctx, trx, 'warning.created', row, share, actor);
-    return { eventId, warningId: id };
+    return { eventId, warningId: id, arrival };
   });
   await ctx.bus.publish({ kind: 'event', id: eventId });
+  await publishArrival(ctx, arrival);
   return getWarning(ctx, actor, warningId, { audit: false });
 }
 
 export async function updateWarning(ctx: AppContext, actor: Actor, id: string, patch: WarningPatch): Promise<Warning> {
   requireContributor(actor, 'change warnings');
   const now = ctx.now().toISOString();
-  const eventId = await ctx.db.transaction().execute(async (trx) => {
+  const { eventId, arrival } = await ctx.db.transaction().execute(async (trx) => {
     const { warning: w, share } = await loadOwnActiveWarning(trx, actor, id);
     if (patch.version !== undefined && patch.version !== w.version) throw new AppError('VERSION_CONFLICT', { version: w.version });
     const next: WarningRow = {
@@ -161,10 +165,12 @@ export async function updateWarning(ctx: AppContext, actor: Actor, id: string, p
     await upsertStixObjects(trx, ctx.dialect, share.id, bundle.objects, now);
     await updateWarningRow(trx, id, next);
     await replaceIndicators(trx, id, withIds(indicators, ids));
+    const arrival = await recordWarningMentions(ctx, trx, { id, title: next.title, shareId: share.id, status: 'active' }, indicators);
     await recordAudit(ctx, trx, actor, { action: 'warning.update', orgId: actor.orgId, targetType: 'warning', targetId: id, details: { version: next.version, fields: Object.keys(patch).filter((k) => k !== 'version') } });
-    return emit(ctx, trx, 'warning.updated', next, share, actor);
+    return { eventId: await emit(ctx, trx, 'warning.updated', next, share, actor), arrival };
   });
   await ctx.bus.publish({ kind: 'event', id: eventId });
+  await publishArrival(ctx, arrival);
   return getWarning(ctx, actor, id, { audit: false });
 }
 
@@ -184,6 +190,7 @@ export async function retractWarning(ctx: AppContext, actor: Actor, id: string, 
       if (o.id.startsWith('identity--') || o.id.startsWith('marking-definition--') || o.id.startsWith('extension-definition--')) continue;
       await upsertStixObjects(trx, ctx.dialect, share.id, [{ ...data, modified: laterThan(String(data.modified), now), revoked: true }], now);
     }
+    await recordWarningMentions(ctx, trx, { id, title: w.title, shareId: share.id, status: 'retracted' }, []);
     await recordAudit(ctx, trx, actor, { action: 'warning.retract', orgId: actor.orgId, targetType: 'warning', targetId: id, details: { reason: why } });
     return emit(ctx, trx, 'warning.retracted', next, share, actor);
   });
