@@ -29,6 +29,8 @@ import { createWebhookPump } from './push/webhooks.deliverer.js';
 import { createRetentionPump } from './push/retention.js';
 import { createFederationPump } from './federation/runner.js';
 import { peersRoutes } from './federation/peers.routes.js';
+import { feedsRoutes } from './feeds/feeds.routes.js';
+import { createFeedPump, stopFeedRuns } from './feeds/runner.js';
 import { StreamHub } from './push/stream.js';
 import { alertsRoutes } from './push/alerts.routes.js';
 import { streamRoutes } from './push/stream.routes.js';
@@ -39,6 +41,7 @@ import { PhishingCheckSchema } from './phishing/phishing.schemas.js';
 import { createPhishingRetentionPump } from './phishing/retention.js';
 import { stixioRoutes } from './stixio/stixio.routes.js';
 import { watchlistsRoutes } from './watchlists/watchlists.routes.js';
+import { intelRoutes } from './intel/intel.routes.js';
 import { taxiiRoutes } from './taxii/taxii.routes.js';
 import { warningsRoutes } from './warnings/warnings.routes.js';
 import { WarningSchema } from './warnings/warnings.schemas.js';
@@ -128,7 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   // Live delivery: the SSE hub and the outbox pumps run while the app is up.
   const streams = new StreamHub(ctx);
-  const pumps: Pump[] = options.workers === false ? [] : [createWebhookPump(ctx), createMailPump(ctx), createRetentionPump(ctx), createPhishingRetentionPump(ctx), createFederationPump(ctx)];
+  const pumps: Pump[] = options.workers === false ? [] : [createWebhookPump(ctx), createMailPump(ctx), createRetentionPump(ctx), createPhishingRetentionPump(ctx), createFederationPump(ctx), ...(config.feedsEnabled ? [createFeedPump(ctx)] : [])];
   if (options.workers !== false) {
     app.addHook('onReady', async () => {
       await streams.start();
@@ -144,6 +147,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('preClose', async () => {
     // Streams never finish on their own: end them so close() does not wait for clients.
     await streams.stop();
+    // Feed runs first: stopped at their next batch, so the feed pump need not wait for them.
+    await stopFeedRuns(ctx);
     await Promise.all(pumps.map((p) => p.stop()));
     await phishingMailbox?.stop();
   });
@@ -211,6 +216,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(phishingRoutes, { ctx });
       await api.register(stixioRoutes, { ctx });
       await api.register(watchlistsRoutes, { ctx });
+      await api.register(feedsRoutes, { ctx });
+      await api.register(intelRoutes, { ctx });
     },
     { prefix: '/api' },
   );

@@ -100,6 +100,26 @@ export const errorCatalogue = {
 
   // Email alerts
   ALERT_GROUP_NOT_ALLOWED: { status: 400, message: 'The alert filter names sharing group {groupId}, which {whose} organisation does not belong to: filter only by groups it is a member of.' },
+
+  // Feeds
+  FEED_NAME_TAKEN: { status: 409, message: 'A feed named "{name}" already exists.' },
+  FEED_FILE_REFUSED: { status: 400, message: 'The feed file {file} is refused: {reason}.' },
+  FEED_OPTIONS_INVALID: { status: 400, message: 'The settings of the {kind} feed are not valid: {detail}' },
+  FEED_BUSY: { status: 409, message: 'The feed {name} is running right now; follow that run, or try again when it ends.' },
+  FEED_DISABLED: { status: 409, message: 'The feed {name} is disabled; enable it first.' },
+  FEED_RUN_FAILED: { status: 502, message: 'The run of the feed {name} failed: {detail}' },
+
+  // Intel: lookup, search, sightings, trends, warning lists
+  LOOKUP_EMPTY: { status: 400, message: 'Send at least one value to look up, as {"values": ["…"]}.' },
+  LOOKUP_TOO_MANY: { status: 413, message: 'A lookup can carry at most {limit} values and this one has {count}: split it into several requests.' },
+  LOOKUP_VALUE_INVALID: { status: 400, message: 'Value number {index} is not a string: send each value as a JSON string.' },
+  INTEL_VALUE_INVALID: { status: 400, message: '"{value}" cannot be looked up: {reason}' },
+  SIGHTINGS_TOO_MANY: { status: 413, message: 'A request can report at most {limit} sightings and this one has {count}: split it into several requests.' },
+  SIGHTING_NEEDS_ORG: { status: 403, message: 'Sightings are counted per organisation: sign in as a member of one to report them.' },
+  TRENDS_RANGE_INVALID: { status: 400, message: 'The time range is not valid: {detail}.' },
+  WARNING_LIST_SHIPPED: { status: 409, message: 'The warning list "{name}" ships with the hub: it can be enabled or disabled, and your own entries go in a custom list.' },
+  WARNING_LIST_ENTRY_INVALID: { status: 400, message: '{type} "{value}" is not a valid warning-list entry: {reason}' },
+  WARNING_LIST_NAME_TAKEN: { status: 409, message: 'A warning list named "{name}" already exists.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

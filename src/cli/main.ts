@@ -10,6 +10,7 @@ import { processIO, printResult, type CliIO } from './context.js';
 import { registerGroupCommands } from './groups.commands.js';
 import { registerMemberCommands } from './members.commands.js';
 import { registerPeerCommands } from './peers.commands.js';
+import { registerFeedCommands } from './feeds.commands.js';
 import { registerWarningCommands } from './warnings.commands.js';
 import { registerStixCommands } from './stix.commands.js';
 
@@ -87,6 +88,7 @@ export function buildCli(io: CliIO, env: Record<string, string | undefined> = re
   registerGroupCommands(program, io, getConfig);
   registerWarningCommands(program, io, getConfig);
   registerPeerCommands(program, io, getConfig);
+  registerFeedCommands(program, io, getConfig);
   registerStixCommands(program, io, getConfig);
   return program;
 }
