@@ -42,6 +42,7 @@ import { createPhishingRetentionPump } from './phishing/retention.js';
 import { stixioRoutes } from './stixio/stixio.routes.js';
 import { watchlistsRoutes } from './watchlists/watchlists.routes.js';
 import { intelRoutes } from './intel/intel.routes.js';
+import { warningListsSettled } from './intel/warning-list-remark.js';
 import { taxiiRoutes } from './taxii/taxii.routes.js';
 import { warningsRoutes } from './warnings/warnings.routes.js';
 import { WarningSchema } from './warnings/warnings.schemas.js';
@@ -149,6 +150,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await streams.stop();
     // Feed runs first: stopped at their next batch, so the feed pump need not wait for them.
     await stopFeedRuns(ctx);
+    await warningListsSettled(ctx);
     await Promise.all(pumps.map((p) => p.stop()));
     await phishingMailbox?.stop();
   });

@@ -7,6 +7,7 @@ import { createMailer } from '../mail/mailer.js';
 import { createBus } from '../push/bus.js';
 import { openStore, type Store } from '../store/database.js';
 import { seedWarningLists } from '../intel/warning-lists.js';
+import { warningListsSettled } from '../intel/warning-list-remark.js';
 
 export interface CliIO {
   out(text: string): void;
@@ -25,10 +26,13 @@ export async function withContext<T>(config: Config, fn: (ctx: AppContext) => Pr
   const mailer = createMailer(config.smtpUrl, config.smtpFrom, log);
   // On PostgreSQL a change made here wakes the running hub processes at once.
   const bus = await createBus(store.dialect === 'postgres' ? config.databaseUrl : undefined, log);
+  const ctx: AppContext = { config, db: store.db, dialect: store.dialect, mailer, bus, log, now: () => new Date() };
   try {
     await seedWarningLists(store.db, new Date().toISOString());
-    return await fn({ config, db: store.db, dialect: store.dialect, mailer, bus, log, now: () => new Date() });
+    return await fn(ctx);
   } finally {
+    // A change to the lists or assets re-marks the store in the background: let it finish.
+    await warningListsSettled(ctx);
     await bus.close();
     mailer.close();
     await store.close();

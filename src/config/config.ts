@@ -44,6 +44,7 @@ export interface Config {
   federationUnhealthyAfter: number;
   intelCorrelationLimit: number;
   intelFalsePositiveThreshold: number;
+  intelLookupMaxValues: number;
   feedsEnabled: boolean;
   feedTimeoutMs: number;
   feedMaxBytes: number;
@@ -162,6 +163,7 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
     federationUnhealthyAfter: get('federationUnhealthyAfter', parseInteger) ?? 3,
     intelCorrelationLimit: get('intelCorrelationLimit', parseInteger) ?? 500,
     intelFalsePositiveThreshold: get('intelFalsePositiveThreshold', parseInteger) ?? 3,
+    intelLookupMaxValues: get('intelLookupMaxValues', parseInteger) ?? 10_000,
     feedsEnabled: get('feedsEnabled', parseBoolean) ?? true,
     feedTimeoutMs: get('feedTimeoutMs', parseInteger) ?? 120_000,
     feedMaxBytes: get('feedMaxBytes', parseInteger) ?? 536_870_912,

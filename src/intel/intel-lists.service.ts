@@ -20,7 +20,7 @@ import {
   updateWarningListRow,
   type WarningListRecord,
 } from './intel-lists.repository.js';
-import { invalidateWarningLists } from './warning-lists.js';
+import { warningListsChanged } from './warning-list-remark.js';
 
 export const warningListEntryTypes = ['cidr', 'ipv4', 'ipv6', 'domain', 'hostname'] as const;
 export type WarningListEntryType = (typeof warningListEntryTypes)[number];
@@ -97,7 +97,8 @@ export async function updateWarningList(ctx: AppContext, actor: Actor, id: strin
     await updateWarningListRow(trx, id, set);
     await recordAudit(ctx, trx, actor, { action: 'intel.warning_list.updated', orgId: null, targetType: 'warning_list', targetId: id, details: { ...patch } });
   });
-  invalidateWarningLists(ctx.db);
+  // Only switching a list on or off changes what is marked.
+  if (patch.enabled !== undefined) warningListsChanged(ctx);
   return toWarningList((await findWarningListRow(ctx.db, id))!);
 }
 
@@ -109,7 +110,7 @@ export async function deleteWarningList(ctx: AppContext, actor: Actor, id: strin
     await deleteWarningListRow(trx, id);
     await recordAudit(ctx, trx, actor, { action: 'intel.warning_list.deleted', orgId: null, targetType: 'warning_list', targetId: id, details: { name: row.name } });
   });
-  invalidateWarningLists(ctx.db);
+  warningListsChanged(ctx);
 }
 
 /** An entry in its stored form: ranges and addresses canonical, names lower-case punycode. */
@@ -148,7 +149,7 @@ export async function changeWarningListEntries(
     await updateWarningListRow(trx, id, { version: now });
     await recordAudit(ctx, trx, actor, { action: `intel.warning_list.entries_${op === 'add' ? 'added' : 'removed'}`, orgId: null, targetType: 'warning_list', targetId: id, details: { count: clean.length } });
   });
-  invalidateWarningLists(ctx.db);
+  warningListsChanged(ctx);
   return toWarningList((await findWarningListRow(ctx.db, id))!);
 }
 

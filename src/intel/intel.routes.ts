@@ -29,13 +29,10 @@ import {
   WarningListPatchBody,
   WarningListSchema,
 } from './intel.schemas.js';
-import { lookupValue, lookupValues, maxLookupValues, searchIntel } from './intel.service.js';
+import { lookupValue, lookupValues, searchIntel } from './intel.service.js';
 import { reportSightingOf, reportSightings } from './sightings.service.js';
 import { toCsv } from './trends.csv.js';
 import { trend } from './trends.service.js';
-
-/** Room for 10,000 values of about a kilobyte each, whatever the general body limit. */
-const lookupBodyLimit = maxLookupValues * 1024;
 
 export const intelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['intel'];
@@ -43,7 +40,8 @@ export const intelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.post(
     '/intel/lookup',
     {
-      bodyLimit: Math.max(ctx.config.bodyLimit, lookupBodyLimit),
+      // Room for the most values a lookup may carry, about a kilobyte each, whatever the general limit.
+      bodyLimit: Math.max(ctx.config.bodyLimit, ctx.config.intelLookupMaxValues * 1024),
       schema: { tags, summary: 'Look up to 10,000 values at once (SIEM/SOAR enrichment)', body: LookupBody, response: { 200: LookupAnswerSchema, ...errorResponses } },
     },
     async (request) => lookupValues(ctx, actorOf(request), request.body.values),

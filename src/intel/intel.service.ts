@@ -26,7 +26,6 @@ import { ipRangeOf } from './ip-range.js';
 import { warningListMatcher } from './warning-lists.js';
 import { observableKey } from './ingest.repository.js';
 
-export const maxLookupValues = 10_000;
 const weekMs = 7 * 86_400_000;
 
 export interface LookupHit extends Assessment {
@@ -109,18 +108,18 @@ async function matchValues(ctx: AppContext, reader: Reader, wanted: ReadonlyArra
   return { exact, ranges, mentions: byObservable(mentions), sightings, sighted };
 }
 
-function checkValues(values: readonly unknown[]): string[] {
+function checkValues(values: readonly unknown[], max: number): string[] {
   if (values.length === 0) throw new AppError('LOOKUP_EMPTY');
-  if (values.length > maxLookupValues) throw new AppError('LOOKUP_TOO_MANY', { limit: maxLookupValues, count: values.length });
+  if (values.length > max) throw new AppError('LOOKUP_TOO_MANY', { limit: max, count: values.length });
   const bad = values.findIndex((v) => typeof v !== 'string');
   if (bad >= 0) throw new AppError('LOOKUP_VALUE_INVALID', { index: bad + 1 });
   return values as string[];
 }
 
-/** Look up to 10,000 values at once. Values that are not indicators are answered with an error, never failing the rest. */
+/** Look up many values at once (10,000 by default, TOCSIN_INTEL_LOOKUP_MAX_VALUES). Values that are not indicators are answered with an error, never failing the rest. */
 export async function lookupValues(ctx: AppContext, actor: Actor, values: readonly unknown[]): Promise<{ results: LookupResult[]; counts: { values: number; recognised: number; found: number } }> {
   requireScope(actor, 'read');
-  const inputs = checkValues(values);
+  const inputs = checkValues(values, ctx.config.intelLookupMaxValues);
   const reader = await readerFor(ctx.db, actor);
   const now = ctx.now().toISOString();
   const classified = inputs.map((input) => ({ input, c: classifyValue(input.trim()) }));

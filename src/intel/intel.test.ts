@@ -10,6 +10,7 @@ import type { Tlp } from '../stix/tlp.js';
 import { createTestHub, dialects, unique, type SignedInUser, type TestHub } from '../test/harness.js';
 import { ingestMentions, type MentionInput } from './ingest.repository.js';
 import { warningListMatcher } from './warning-lists.js';
+import { warningListsSettled } from './warning-list-remark.js';
 
 describe.each(dialects)('intel lookup, search and pivot (%s)', (dialect) => {
   let hub: TestHub;
@@ -275,6 +276,14 @@ describe.each(dialects)('intel lookup, search and pivot (%s)', (dialect) => {
     expect(added.json().entryCount).toBe(2);
     expect(await one(b, 'portal.partner.example.org')).toMatchObject({ onWarningList: true, warningList: listId });
     expect(await one(b, '45.1.1.3')).toMatchObject({ onWarningList: true, warningList: listId });
+    // The stored mark (what exports and alerts read) follows the list, for values already stored.
+    const mark = async (value: string) => {
+      await warningListsSettled(hub.app.ctx);
+      return (await hub.app.ctx.db.selectFrom('observables').select('warning_list').where('value', '=', value).executeTakeFirstOrThrow()).warning_list;
+    };
+    expect(await mark('45.1.1.3')).toBe(listId);
+    expect(await mark('45.1.1.1')).toBe(listId);
+    expect(await mark('91.200.7.7')).toBeNull();
     const bad = await hub.as(operator, { method: 'POST', url: `/api/intel/warning-lists/${listId}/entries`, payload: { entries: [{ type: 'cidr', value: '45.1.1.0/33' }] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('WARNING_LIST_ENTRY_INVALID');
@@ -284,6 +293,7 @@ describe.each(dialects)('intel lookup, search and pivot (%s)', (dialect) => {
     const removed = await hub.as(operator, { method: 'POST', url: `/api/intel/warning-lists/${listId}/entries/remove`, payload: { entries: [{ type: 'cidr', value: '45.1.1.0/24' }] } });
     expect(removed.json().entryCount).toBe(1);
     expect(await one(b, '45.1.1.3')).toMatchObject({ onWarningList: false });
+    expect(await mark('45.1.1.3')).toBeNull();
     expect((await hub.as(operator, { method: 'DELETE', url: `/api/intel/warning-lists/${listId}` })).statusCode).toBe(204);
     expect(await one(b, 'portal.partner.example.org')).toMatchObject({ onWarningList: false });
     expect(bMember).toBeDefined();

@@ -11,7 +11,7 @@ import { assertPlainText } from '../text.js';
 import type { Database, OrganisationRow } from '../store/schema.js';
 import { credentialsChanged } from './credential-cache.js';
 import { requireOperator, requireOrgAdmin, requireScope, type Actor } from './actor.js';
-import { invalidateWarningLists } from '../intel/warning-lists.js';
+import { warningListsChanged } from '../intel/warning-list-remark.js';
 import { assertAssetCount, normaliseAsn, normaliseBrand, normaliseDomain, normaliseIpRange, normaliseLookalikePattern, uniqueSorted, type AssetListName } from './assets.js';
 import {
   countOrganisationUsers,
@@ -250,10 +250,11 @@ async function writeAssets(ctx: AppContext, db: Kysely<Database>, orgId: string,
 
 /**
  * After the commit (a reload before it would cache the old assets): this process's warning
- * lists forget the old member assets at once; other processes within their 30 s cache.
+ * lists forget the old member assets at once (other processes within their 30 s cache), and
+ * the stored marks follow in the background.
  */
 function assetsChanged(ctx: AppContext): void {
-  invalidateWarningLists(ctx.db);
+  warningListsChanged(ctx);
 }
 
 export function toOrganisation(rule: VotingRule, row: OrganisationRow, assets: OrgAssets, userCount: number): Organisation {
