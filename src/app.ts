@@ -42,6 +42,7 @@ import { createPhishingRetentionPump } from './phishing/retention.js';
 import { stixioRoutes } from './stixio/stixio.routes.js';
 import { watchlistsRoutes } from './watchlists/watchlists.routes.js';
 import { intelRoutes } from './intel/intel.routes.js';
+import { exportFetchRoutes, exportsRoutes } from './exports/exports.routes.js';
 import { warningListsSettled } from './intel/warning-list-remark.js';
 import { taxiiRoutes } from './taxii/taxii.routes.js';
 import { warningsRoutes } from './warnings/warnings.routes.js';
@@ -220,10 +221,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(watchlistsRoutes, { ctx });
       await api.register(feedsRoutes, { ctx });
       await api.register(intelRoutes, { ctx });
+      await api.register(exportsRoutes, { ctx });
     },
     { prefix: '/api' },
   );
   await app.register(taxiiRoutes, { ctx, prefix: '/taxii2' });
+  await app.register(exportFetchRoutes, { ctx });
 
   await registerWebApp(app as unknown as FastifyInstance, options.webRoot === undefined ? defaultWebRoot : options.webRoot);
   return app as unknown as App;
@@ -251,7 +254,7 @@ async function registerWebApp(app: FastifyInstance, webRoot: string | null): Pro
     });
     web.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const url = request.url.split('?')[0]!;
-      const apiLike = /^\/(api|taxii2|healthz|readyz|metrics)(\/|$)/.test(url);
+      const apiLike = /^\/(api|taxii2|exports|healthz|readyz|metrics)(\/|$)/.test(url);
       if (apiLike || path.extname(url)) return reply.callNotFound();
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     });

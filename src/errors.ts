@@ -120,6 +120,14 @@ export const errorCatalogue = {
   WARNING_LIST_SHIPPED: { status: 409, message: 'The warning list "{name}" ships with the hub: it can be enabled or disabled, and your own entries go in a custom list.' },
   WARNING_LIST_ENTRY_INVALID: { status: 400, message: '{type} "{value}" is not a valid warning-list entry: {reason}' },
   WARNING_LIST_NAME_TAKEN: { status: 409, message: 'A warning list named "{name}" already exists.' },
+
+  // Exports for members' tools
+  EXPORT_FORMAT_UNKNOWN: { status: 400, message: 'There is no export format "{format}"; the formats are: {allowed}.' },
+  EXPORT_OPTIONS_INVALID: { status: 400, message: 'The options of the {format} export are not valid: {detail}.' },
+  EXPORT_NAME_TAKEN: { status: 409, message: 'Your organisation already has an export named "{name}".' },
+  EXPORT_NEEDS_ORG: { status: 400, message: 'An export is read as one organisation: {detail}.' },
+  EXPORT_TOKEN_INVALID: { status: 401, message: 'This export needs its device token (Bearer, Basic, or ?token=): the one given is missing, wrong or revoked.' },
+  EXPORT_SINCE_INVALID: { status: 400, message: 'since must be a date and time (ISO 8601) in the past, such as 2026-12-01T00:00:00Z.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -11,6 +11,7 @@ import { registerGroupCommands } from './groups.commands.js';
 import { registerMemberCommands } from './members.commands.js';
 import { registerPeerCommands } from './peers.commands.js';
 import { registerFeedCommands } from './feeds.commands.js';
+import { registerExportCommands } from './exports.commands.js';
 import { registerWarningCommands } from './warnings.commands.js';
 import { registerStixCommands } from './stix.commands.js';
 
@@ -89,6 +90,7 @@ export function buildCli(io: CliIO, env: Record<string, string | undefined> = re
   registerWarningCommands(program, io, getConfig);
   registerPeerCommands(program, io, getConfig);
   registerFeedCommands(program, io, getConfig);
+  registerExportCommands(program, io, getConfig);
   registerStixCommands(program, io, getConfig);
   return program;
 }

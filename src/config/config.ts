@@ -45,6 +45,8 @@ export interface Config {
   intelCorrelationLimit: number;
   intelFalsePositiveThreshold: number;
   intelLookupMaxValues: number;
+  exportSidBase: number;
+  exportSidRange: number;
   feedsEnabled: boolean;
   feedTimeoutMs: number;
   feedMaxBytes: number;
@@ -164,6 +166,8 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
     intelCorrelationLimit: get('intelCorrelationLimit', parseInteger) ?? 500,
     intelFalsePositiveThreshold: get('intelFalsePositiveThreshold', parseInteger) ?? 3,
     intelLookupMaxValues: get('intelLookupMaxValues', parseInteger) ?? 10_000,
+    exportSidBase: get('exportSidBase', parseInteger) ?? 9_000_000,
+    exportSidRange: get('exportSidRange', parseInteger) ?? 1_000_000,
     feedsEnabled: get('feedsEnabled', parseBoolean) ?? true,
     feedTimeoutMs: get('feedTimeoutMs', parseInteger) ?? 120_000,
     feedMaxBytes: get('feedMaxBytes', parseInteger) ?? 536_870_912,

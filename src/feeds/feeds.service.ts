@@ -1,6 +1,7 @@
 // Feed sources: who may add, change, run and remove them (the operator any; an organisation's
 // admins their own organisation's feeds, shared with it only), what a feed's settings must be,
 // and who may read which feed (members see the hub's feeds and their own organisation's).
+import { intelChanged } from '../intel/intel-version.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
@@ -206,6 +207,7 @@ export async function deleteFeed(ctx: AppContext, actor: Actor, id: string): Pro
     await deleteFeedRow(trx, id);
     await recordAudit(ctx, trx, actor, { action: 'feed.delete', orgId: row.org_id, targetType: 'feed', targetId: id, details: { name: row.name, kind: row.kind, withdrawn: withdrawn.length } });
   });
+  await intelChanged(ctx);
 }
 
 /** Start a run now (whatever the schedule); resolves once the run is recorded, with its id and its end. */

@@ -2,6 +2,7 @@
 // in feed_runs (live progress about every second), streams the source through the sink, and
 // only after a complete run that saw the whole source retires the values that vanished. A
 // failed run keeps the previous data. The pump starts feeds whose time has come.
+import { intelChanged } from '../intel/intel-version.js';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { addMs } from '../context.js';
@@ -209,6 +210,8 @@ async function execute(ctx: AppContext, feed: FeedRow, state: RunState): Promise
     if (!(await updateLeasedFeed(ctx.db, feed.id, lease, { locked_until: next }))) throw new LeaseLostError();
     lease = next;
     await updateRunRow(ctx.db, state.runId, update);
+    // What this run stored so far is exportable now; so say exports (their ETags move).
+    await intelChanged(ctx);
   };
 
   let outcome: SourceOutcome;
@@ -343,6 +346,7 @@ async function finishRun(
   try {
     await updateRunRow(ctx.db, state.runId, row);
     if (feedWrite) await updateLeasedFeed(ctx.db, feed.id, feedWrite.lease(), { ...feedWrite.update, locked_until: null });
+    await intelChanged(ctx);
   } catch (err) {
     // The lease runs out and the feed is tried again; the run row says 'running' until then.
     ctx.log.error({ err, feedId: feed.id }, 'recording a feed run failed');

@@ -15,6 +15,9 @@ const expectedPublic = [
   'GET /api/invitations/by-token/:token',
   'GET /api/phishing/checks/:receipt',
   'GET /api/phishing/info',
+  // exports check their own device tokens (tcx_…), or a member's session
+  'GET /exports/:id',
+  'GET /exports/:id/:file',
   'GET /healthz',
   'GET /metrics',
   'GET /readyz',

@@ -1,6 +1,7 @@
 // Members report "we saw this": in one click on an observable, or in batches from their SIEM.
 // A sighting marked false positive lowers the confidence everyone is told and, once enough
 // distinct organisations say so, suppresses the value for everyone (no alerts, no exports).
+import { intelChanged } from './intel-version.js';
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
@@ -112,6 +113,7 @@ export async function reportSightings(ctx: AppContext, actor: Actor, inputs: rea
     for (const v of valid) results.push({ index: v.index, type: v.type, value: v.value, observableId: ids.get(observableKey(v.type, v.value))! });
     return newlySuppressed;
   });
+  await intelChanged(ctx);
   results.sort((a, b) => a.index - b.index);
   return { recorded: valid.length, rejected: inputs.length - valid.length, results, suppressed };
 }

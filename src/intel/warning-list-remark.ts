@@ -2,6 +2,7 @@
 // lookup, search and pivot consult the live matcher, but exports and alerts read the stored
 // mark (a blocklist must never carry a value that is on a list now), so a change re-marks the
 // whole store in the background: in id order, a batch at a time, only rows whose mark moved.
+import { intelChanged } from './intel-version.js';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { Database } from '../store/schema.js';
@@ -65,6 +66,7 @@ export function warningListsChanged(ctx: AppContext): void {
         state.again = false;
         const started = Date.now();
         const { scanned, changed } = await remarkObservables(ctx.db, await loadWarningListMatcher(ctx.db));
+        if (changed > 0) await intelChanged(ctx);
         ctx.log.info({ scanned, changed, ms: Date.now() - started }, 'observables re-marked against the warning lists');
       } while (state.again);
     } catch (err) {

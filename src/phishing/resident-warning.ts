@@ -2,6 +2,7 @@
 // to all members, produced by no organisation and shown as "A resident via the phishing
 // check". Written like any warning (STIX objects, indicators, audit) and recorded as an event
 // in the same transaction, so members are alerted by stream, webhook and mail at once.
+import { intelChanged } from '../intel/intel-version.js';
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
@@ -110,5 +111,6 @@ export async function createResidentWarning(ctx: AppContext, checkId: string, re
     return [eventId, ...arrival.eventIds];
   });
   for (const eventId of eventIds) await ctx.bus.publish({ kind: 'event', id: eventId });
+  await intelChanged(ctx);
   return id;
 }

@@ -572,6 +572,44 @@ export interface WatchMatchesTable {
   acknowledged_by: string | null;
 }
 
+export interface ExportsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  name_key: string;
+  format: string;
+  options: string;
+  stale_after_hours: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ExportTokensTable {
+  id: string;
+  export_id: string;
+  name: string;
+  secret_hash: string;
+  created_by: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  last_fetch_at: string | null;
+  last_fetch_ip: string | null;
+  fetch_count: number;
+}
+
+export interface ExportFetchesTable {
+  id: Generated<number>;
+  export_id: string;
+  token_id: string | null;
+  at: string;
+  ip: string | null;
+  status: number;
+  value_count: number;
+  skipped_count: number;
+  since: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   org_assets: OrgAssetsTable;
@@ -611,6 +649,9 @@ export interface Database {
   warning_lists: WarningListsTable;
   warning_list_entries: WarningListEntriesTable;
   watch_matches: WatchMatchesTable;
+  exports: ExportsTable;
+  export_tokens: ExportTokensTable;
+  export_fetches: ExportFetchesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
@@ -633,6 +674,9 @@ export type PeerPullCursorRow = Selectable<PeerPullCursorsTable>;
 export type ObservableRow = Selectable<ObservablesTable>;
 export type FeedRow = Selectable<FeedsTable>;
 export type FeedRunRow = Selectable<FeedRunsTable>;
+export type ExportRow = Selectable<ExportsTable>;
+export type ExportTokenRow = Selectable<ExportTokensTable>;
+export type ExportFetchRow = Selectable<ExportFetchesTable>;
 export type MentionRow = Selectable<MentionsTable>;
 export type SightingRow = Selectable<SightingsTable>;
 export type WatchMatchRow = Selectable<WatchMatchesTable>;

@@ -3,6 +3,7 @@
 // marking says (or the collection's default), shared with the collection's audience under
 // the one sharing rule, appended to the version log, audited, and announced to the audience
 // in real time — all in one transaction, so nothing is half-written.
+import { intelChanged } from '../intel/intel-version.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
@@ -158,6 +159,7 @@ export async function ingestObjects(ctx: AppContext, actor: Actor, input: Ingest
     return { status, eventIds };
   });
   for (const id of eventIds) await ctx.bus.publish({ kind: 'event', id });
+  await intelChanged(ctx);
   return status;
 }
 

@@ -1,6 +1,7 @@
 // "Report an attack": a member sends a warning once, under a TLP and an audience; it is
 // stored as STIX 2.1 and, in the same transaction, recorded as an event with its webhook
 // and mail deliveries. Updates and retractions are events too, reaching the same people.
+import { intelChanged } from '../intel/intel-version.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
@@ -126,6 +127,7 @@ export async function createWarning(ctx: AppContext, actor: Actor, input: Warnin
   });
   await ctx.bus.publish({ kind: 'event', id: eventId });
   await publishArrival(ctx, arrival);
+  await intelChanged(ctx);
   return getWarning(ctx, actor, warningId, { audit: false });
 }
 
@@ -171,6 +173,7 @@ export async function updateWarning(ctx: AppContext, actor: Actor, id: string, p
   });
   await ctx.bus.publish({ kind: 'event', id: eventId });
   await publishArrival(ctx, arrival);
+  await intelChanged(ctx);
   return getWarning(ctx, actor, id, { audit: false });
 }
 
@@ -195,6 +198,7 @@ export async function retractWarning(ctx: AppContext, actor: Actor, id: string, 
     return emit(ctx, trx, 'warning.retracted', next, share, actor);
   });
   await ctx.bus.publish({ kind: 'event', id: eventId });
+  await intelChanged(ctx);
   return getWarning(ctx, actor, id, { audit: false });
 }
 

@@ -1,0 +1,216 @@
+// SQL of exports: definitions, device tokens, the fetch history, and the one query that
+// decides which values an export carries. That query reads mentions through the sharing
+// policy (visibleTo) and drops what must never reach a blocklist: expired, withdrawn or revoked
+// mentions, suppressed values and values on a warning list.
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { visibleTo, type Reader } from '../sharing/policy.js';
+import type { Database, ExportFetchRow, ExportRow, ExportTokenRow } from '../store/schema.js';
+import type { Insertable, Updateable } from 'kysely';
+import type { ExportFetchesTable, ExportsTable, ExportTokensTable } from '../store/schema.js';
+import type { IndicatorType } from '../stix/observables.js';
+import type { Tlp } from '../stix/tlp.js';
+import type { ExportSourceKind } from './export-options.js';
+
+export async function insertExport(db: Kysely<Database>, row: Insertable<ExportsTable>): Promise<void> {
+  await db.insertInto('exports').values(row).execute();
+}
+
+export async function updateExportRow(db: Kysely<Database>, id: string, set: Updateable<ExportsTable>): Promise<void> {
+  await db.updateTable('exports').set(set).where('id', '=', id).execute();
+}
+
+export async function deleteExportRow(db: Kysely<Database>, id: string): Promise<void> {
+  await db.deleteFrom('exports').where('id', '=', id).execute();
+}
+
+export async function findExportById(db: Kysely<Database>, id: string): Promise<ExportRow | undefined> {
+  return db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findExportByName(db: Kysely<Database>, orgId: string, nameKey: string): Promise<ExportRow | undefined> {
+  return db.selectFrom('exports').selectAll().where('org_id', '=', orgId).where('name_key', '=', nameKey).executeTakeFirst();
+}
+
+export async function findExportsByName(db: Kysely<Database>, nameKey: string): Promise<ExportRow[]> {
+  return db.selectFrom('exports').selectAll().where('name_key', '=', nameKey).execute();
+}
+
+export async function listExportRows(db: Kysely<Database>, orgId: string | 'all'): Promise<ExportRow[]> {
+  let q = db.selectFrom('exports').selectAll().orderBy('name_key');
+  if (orgId !== 'all') q = q.where('org_id', '=', orgId);
+  return q.execute();
+}
+
+export async function insertExportToken(db: Kysely<Database>, row: Insertable<ExportTokensTable>): Promise<void> {
+  await db.insertInto('export_tokens').values(row).execute();
+}
+
+export async function findExportToken(db: Kysely<Database>, id: string): Promise<ExportTokenRow | undefined> {
+  return db.selectFrom('export_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listExportTokens(db: Kysely<Database>, exportIds: readonly string[]): Promise<ExportTokenRow[]> {
+  if (exportIds.length === 0) return [];
+  return db.selectFrom('export_tokens').selectAll().where('export_id', 'in', [...exportIds]).orderBy('created_at').execute();
+}
+
+export async function revokeExportToken(db: Kysely<Database>, id: string, at: string): Promise<void> {
+  await db.updateTable('export_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}
+
+export async function recordFetch(db: Kysely<Database>, row: Insertable<ExportFetchesTable>): Promise<void> {
+  await db.insertInto('export_fetches').values(row).execute();
+  if (row.token_id) {
+    await db
+      .updateTable('export_tokens')
+      .set({ last_fetch_at: row.at, last_fetch_ip: row.ip ?? null, fetch_count: sql<number>`fetch_count + 1` })
+      .where('id', '=', row.token_id)
+      .execute();
+  }
+}
+
+export async function listFetches(db: Kysely<Database>, exportId: string, limit: number): Promise<ExportFetchRow[]> {
+  return db.selectFrom('export_fetches').selectAll().where('export_id', '=', exportId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Fetch history older than `before` goes (the audit log keeps its own record). */
+export async function pruneFetches(db: Kysely<Database>, before: string): Promise<number> {
+  const r = await db.deleteFrom('export_fetches').where('at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows ?? 0);
+}
+
+// ---------------------------------------------------------------------------------------
+
+/** What an export carries, as SQL conditions. */
+export interface ItemFilter {
+  reader: Reader;
+  now: string;
+  types: readonly IndicatorType[];
+  tlps: readonly Tlp[];
+  minConfidence: number;
+  /** mentions last seen at or after this */
+  seenSince: string | null;
+  /** mentions first stored at or after this (`?since=`) */
+  createdSince: string | null;
+  sourceKinds: readonly ExportSourceKind[] | null;
+  feedIds: readonly string[] | null;
+  groupIds: readonly string[] | null;
+  sightedOnly: boolean;
+}
+
+/** A mention qualifies: in force, visible, inside the filter. `m` and `s` are mentions and shares. */
+function qualifying(f: ItemFilter) {
+  return (eb: ExpressionBuilder<any, any>) => {
+    const conds = [
+      eb('m.status', '=', 'active'),
+      eb.or([eb('m.valid_until', 'is', null), eb('m.valid_until', '>', f.now)]),
+      eb('s.tlp', 'in', [...f.tlps]),
+      visibleTo(f.reader, 's')(eb),
+    ];
+    if (f.minConfidence > 0) conds.push(eb(sql`coalesce(m.confidence, 50)`, '>=', f.minConfidence));
+    if (f.seenSince) conds.push(eb(sql`coalesce(m.last_seen, m.first_seen)`, '>=', f.seenSince));
+    if (f.createdSince) conds.push(eb('m.created_at', '>=', f.createdSince));
+    if (f.sourceKinds) conds.push(eb('m.source_kind', 'in', [...f.sourceKinds]));
+    if (f.feedIds) conds.push(eb.and([eb('m.source_kind', '=', 'feed'), eb('m.source_id', 'in', [...f.feedIds])]));
+    if (f.groupIds) {
+      conds.push(
+        eb.exists(
+          eb
+            .selectFrom('share_audience as xa')
+            .select(sql`1`.as('one'))
+            .whereRef('xa.share_id', '=', 's.id')
+            .where('xa.kind', '=', 'group')
+            .where('xa.ref_id', 'in', [...f.groupIds]),
+        ),
+      );
+    }
+    return eb.and(conds);
+  };
+}
+
+export interface ExportRowRecord {
+  id: number;
+  type: string;
+  value: string;
+  first_seen: string;
+  last_seen: string;
+}
+
+/** The next page of exportable observables after `afterId`, in id order (stable: small diffs). */
+export async function exportablePage(db: Kysely<Database>, f: ItemFilter, afterId: number, limit: number): Promise<ExportRowRecord[]> {
+  let q = db
+    .selectFrom('observables as o')
+    .select(['o.id', 'o.type', 'o.value', 'o.first_seen', 'o.last_seen'])
+    .where('o.id', '>', afterId)
+    .where('o.type', 'in', [...f.types])
+    .where('o.suppressed_at', 'is', null)
+    .where('o.warning_list', 'is', null)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('mentions as m')
+          .innerJoin('shares as s', 's.id', 'm.share_id')
+          .select(sql`1`.as('one'))
+          .whereRef('m.observable_id', '=', 'o.id')
+          .where(qualifying(f)),
+      ),
+    );
+  if (f.sightedOnly) {
+    q = q.where((eb) => eb.exists(eb.selectFrom('sightings as g').select(sql`1`.as('one')).whereRef('g.observable_id', '=', 'o.id').where('g.false_positive', '=', 0)));
+  }
+  const rows = await q.orderBy('o.id').limit(limit).execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+export interface QualifyingMention {
+  observable_id: number;
+  source_kind: string;
+  source_id: string;
+  confidence: number | null;
+  valid_until: string | null;
+  tlp: string;
+  anonymous: number;
+  label: string | null;
+  created_at: string;
+}
+
+/** The qualifying mentions of some observables, with their source's label (for msg/desc fields). */
+export async function qualifyingMentions(db: Kysely<Database>, f: ItemFilter, observableIds: readonly number[]): Promise<QualifyingMention[]> {
+  if (observableIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('mentions as m')
+    .innerJoin('shares as s', 's.id', 'm.share_id')
+    .leftJoin('feeds as fd', (j) => j.onRef('fd.id', '=', 'm.source_id').on('m.source_kind', '=', 'feed'))
+    .leftJoin('warnings as w', (j) => j.onRef('w.id', '=', 'm.source_id').on('m.source_kind', '=', 'warning'))
+    .select([
+      'm.observable_id',
+      'm.source_kind',
+      'm.source_id',
+      'm.confidence',
+      'm.valid_until',
+      's.tlp',
+      's.anonymous',
+      'm.created_at',
+      sql<string | null>`coalesce(fd.name, w.title)`.as('label'),
+    ])
+    .where('m.observable_id', 'in', [...observableIds])
+    .where(qualifying(f))
+    .orderBy('m.created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...r, observable_id: Number(r.observable_id), anonymous: Number(r.anonymous) }));
+}
+
+/** Sightings (false positives apart) per observable. */
+export async function sightingCounts(db: Kysely<Database>, observableIds: readonly number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (observableIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('sightings')
+    .select(['observable_id', (eb) => eb.fn.sum<number>('count').as('n')])
+    .where('observable_id', 'in', [...observableIds])
+    .where('false_positive', '=', 0)
+    .groupBy('observable_id')
+    .execute();
+  for (const r of rows) out.set(Number(r.observable_id), Number(r.n ?? 0));
+  return out;
+}
