@@ -73,9 +73,9 @@ export async function listFetches(db: Kysely<Database>, exportId: string, limit:
   return db.selectFrom('export_fetches').selectAll().where('export_id', '=', exportId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
-/** Fetch history older than `before` goes (the audit log keeps its own record). */
-export async function pruneFetches(db: Kysely<Database>, before: string): Promise<number> {
-  const r = await db.deleteFrom('export_fetches').where('at', '<', before).executeTakeFirst();
+/** One export's fetch history older than `before` goes (the audit log keeps its own record). */
+export async function pruneFetches(db: Kysely<Database>, exportId: string, before: string): Promise<number> {
+  const r = await db.deleteFrom('export_fetches').where('export_id', '=', exportId).where('at', '<', before).executeTakeFirst();
   return Number(r.numDeletedRows ?? 0);
 }
 

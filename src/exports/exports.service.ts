@@ -26,6 +26,7 @@ import {
   listExportRows,
   listExportTokens,
   listFetches,
+  pruneFetches,
   recordFetch,
   revokeExportToken,
   updateExportRow,
@@ -302,6 +303,9 @@ export async function recordExportFetch(ctx: AppContext, row: ExportRow, fetcher
   const at = ctx.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     await recordFetch(trx, { export_id: row.id, token_id: fetcher.tokenId, at, ip: fetcher.ip, status: result.status, value_count: result.values, skipped_count: result.skipped, since: result.since ?? null });
+    // A firewall pulling every five minutes writes 288 rows a day: the delivery-log window applies
+    // (each device keeps its last fetch on its token; the audit log keeps its own record).
+    await pruneFetches(trx, row.id, new Date(Date.parse(at) - ctx.config.deliveryLogDays * dayMs).toISOString());
     await recordAudit(ctx, trx, fetcher.actor, {
       action: 'export.fetch',
       orgId: row.org_id,

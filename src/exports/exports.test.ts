@@ -193,3 +193,21 @@ for (const dialect of dialects) {
     });
   });
 }
+
+describe('export URLs in the request log', () => {
+  it('hide a device token passed as ?token=', async () => {
+    const lines: string[] = [];
+    const { createLogger } = await import('../app.js');
+    const { testConfig } = await import('../test/harness.js');
+    const log = createLogger({ ...testConfig('/tmp'), logLevel: 'info' }, { write: (line: string) => void lines.push(line) });
+    const hub = await createTestHub('sqlite', {}, { workers: false, logger: log });
+    try {
+      await hub.app.inject({ method: 'GET', url: '/exports/00000000-0000-4000-8000-000000000000/list.txt?token=tcx_xt0123456789abcdef01_SECRETSECRET' });
+      const text = lines.join('');
+      expect(text).toContain('/exports/00000000-0000-4000-8000-000000000000/list.txt?token=[redacted]');
+      expect(text).not.toContain('SECRETSECRET');
+    } finally {
+      await hub.close();
+    }
+  });
+});
