@@ -22,12 +22,13 @@ export async function findFeedByNameKey(db: Kysely<Database>, key: string): Prom
   return row && normaliseFeed(row);
 }
 
-/** Every feed, or only those an organisation's members may see (the hub's own and the org's). */
+/** Every feed, or only those an organisation's members may see: shared with all members, or the org's own. */
 export async function listFeedRows(db: Kysely<Database>, scope: { orgId: string | null } | 'all'): Promise<FeedRow[]> {
   let q = db.selectFrom('feeds').selectAll().orderBy('name_key');
   if (scope !== 'all') {
     const orgId = scope.orgId;
-    q = orgId === null ? q.where('org_id', 'is', null) : q.where((eb) => eb.or([eb('org_id', 'is', null), eb('org_id', '=', orgId)]));
+    // The same rule as the feed-health trend: a feed whose values every member sees is no secret.
+    q = orgId === null ? q.where('audience_kind', '=', 'members') : q.where((eb) => eb.or([eb('audience_kind', '=', 'members'), eb('org_id', '=', orgId)]));
   }
   return (await q.execute()).map(normaliseFeed);
 }

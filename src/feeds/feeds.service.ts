@@ -52,11 +52,14 @@ export function canManage(actor: Actor, row: Pick<FeedRow, 'org_id'>): boolean {
   return row.org_id !== null && actor.orgId === row.org_id && actor.role === 'admin';
 }
 
-/** May the actor see this feed: the hub's own feeds are every member's; an organisation's, its own. */
-function canSee(actor: Actor, row: Pick<FeedRow, 'org_id'>): boolean {
+/**
+ * May the actor see this feed: one shared with all members is every member's (its name is on
+ * every value it brought anyway); an organisation's own, that organisation's.
+ */
+function canSee(actor: Actor, row: Pick<FeedRow, 'org_id' | 'audience_kind'>): boolean {
   if (actor.isOperator) return true;
   if (actor.orgId === null) return false;
-  return row.org_id === null || row.org_id === actor.orgId;
+  return row.audience_kind === 'members' || row.org_id === actor.orgId;
 }
 
 export async function listFeeds(ctx: AppContext, actor: Actor): Promise<Feed[]> {

@@ -345,6 +345,10 @@ for (const dialect of dialects) {
       expect(runMember.statusCode).toBe(403);
       const patch = await hub.as(adminA, { method: 'PATCH', url: `/api/feeds/${taxii.id}`, payload: { name: 'Mine now' } });
       expect(patch.statusCode).toBe(403);
+      // An organisation's feed the operator shares with every member is every member's to see (as in the feed-health trend).
+      const shared = await add({ name: 'Town A list for all', kind: 'list', url: `${srv.base}/x.txt`, orgId: orgA.id, audience: 'members' });
+      expect((await hub.as(adminB, { method: 'GET', url: `/api/feeds/${shared.id}` })).statusCode).toBe(200);
+      expect((await hub.as(adminB, { method: 'GET', url: '/api/feeds' })).json().items.map((f: Feed) => f.name)).toContain('Town A list for all');
       const unauth = await hub.app.inject({ method: 'GET', url: '/api/feeds' });
       expect(unauth.statusCode).toBe(401);
 
