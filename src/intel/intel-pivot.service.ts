@@ -123,7 +123,9 @@ export async function pivotObservable(ctx: AppContext, actor: Actor, id: number)
   }
 
   const summaryOf = summarise(o, mentions, totals.get(id), { now, threshold: ctx.config.intelFalsePositiveThreshold, warningList: matcher.match(o.type, o.value) });
-  const members = new Set(mentions.filter((m) => m.source_kind !== 'feed' && m.producer_org_id !== null).map((m) => m.producer_org_id));
+  // An anonymous report counts as a member of its own: folding it into its producer's count
+  // would let a reader tell which named member sent it.
+  const members = new Set(mentions.filter((m) => m.source_kind !== 'feed' && m.producer_org_id !== null).map((m) => (m.anonymous === 1 ? `anonymous:${m.source_kind}:${m.source_id}` : m.producer_org_id)));
   return {
     observable: { ...summaryOf, suppressedAt: o.suppressed_at },
     summary: oneLine({ members: members.size, feeds: sources.feeds.length, stix: sources.stix.length, sightedThisWeek: summaryOf.sightings.last7Days, sightedTotal: summaryOf.sightings.total }),

@@ -163,22 +163,39 @@ export async function sightingTotals(db: Kysely<Database>, observableIds: readon
   return out;
 }
 
-/** Observables with any sighting at all (false positives included): these are found without a source. */
+/**
+ * Observables known only from sightings (no source mentions them at all, false positives
+ * included): these are found without a source. A value some source mentions is known to a
+ * reader only through a mention that reader may see — a sighting must not reveal a value a
+ * hidden TLP:AMBER warning named.
+ */
 export async function sightedObservables(db: Kysely<Database>, observableIds: readonly number[]): Promise<Set<number>> {
   const out = new Set<number>();
   for (const part of chunks([...new Set(observableIds)])) {
-    const rows = await db.selectFrom('sightings').select('observable_id').distinct().where('observable_id', 'in', part).execute();
+    const rows = await db
+      .selectFrom('sightings')
+      .select('observable_id')
+      .distinct()
+      .where('observable_id', 'in', part)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('mentions').select(sql`1`.as('one')).whereRef('mentions.observable_id', '=', 'sightings.observable_id'))))
+      .execute();
     for (const r of rows) out.add(Number(r.observable_id));
   }
   return out;
 }
 
-/** A visible mention exists, or someone reported a sighting: the reader may learn of it. */
+/**
+ * The reader may learn of a value: a mention it may see exists, or the value is known only from
+ * sightings (no source names it). A sighting of a value that only hidden sources name reveals nothing.
+ */
 function knownTo(reader: Reader) {
   return (eb: ExpressionBuilder<Database, 'observables'>) =>
     eb.or([
       eb.exists(eb.selectFrom('mentions').innerJoin('shares', 'shares.id', 'mentions.share_id').select(sql`1`.as('one')).whereRef('mentions.observable_id', '=', 'observables.id').where(visibleTo(reader, 'shares'))),
-      eb.exists(eb.selectFrom('sightings').select(sql`1`.as('one')).whereRef('sightings.observable_id', '=', 'observables.id')),
+      eb.and([
+        eb.not(eb.exists(eb.selectFrom('mentions').select(sql`1`.as('one')).whereRef('mentions.observable_id', '=', 'observables.id'))),
+        eb.exists(eb.selectFrom('sightings').select(sql`1`.as('one')).whereRef('sightings.observable_id', '=', 'observables.id')),
+      ]),
     ]);
 }
 

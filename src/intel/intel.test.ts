@@ -252,6 +252,19 @@ describe.each(dialects)('intel lookup, search and pivot (%s)', (dialect) => {
     expect(forA.sources.stix).toHaveLength(2);
   });
 
+  it('a sighting never reveals a value only hidden sources name', async () => {
+    // 45.1.1.1 is named only by city A's AMBER feed; county B reports seeing it.
+    const seen = await hub.as(b, { method: 'POST', url: '/api/intel/sightings', payload: { sightings: [{ value: '45.1.1.1' }] } });
+    expect(seen.statusCode, seen.body).toBe(201);
+    const id = seen.json().results[0].observableId as number;
+    expect(await one(b, '45.1.1.1')).toMatchObject({ found: false, sources: [] });
+    const range = (await hub.as(b, { method: 'GET', url: `/api/intel/search?q=${encodeURIComponent('45.1.1.0/24')}` })).json();
+    expect(range.observables.map((o: { value: string }) => o.value)).not.toContain('45.1.1.1');
+    expect((await hub.as(b, { method: 'GET', url: `/api/intel/observables/${id}` })).statusCode).toBe(404);
+    // Still the same for city A, which may see its own feed.
+    expect(await one(a, '45.1.1.1')).toMatchObject({ found: true });
+  });
+
   it('lets operators switch warning lists and keep custom ones; others only read them', async () => {
     const lists = await hub.as(b, { method: 'GET', url: '/api/intel/warning-lists' });
     expect(lists.statusCode, lists.body).toBe(200);
