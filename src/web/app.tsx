@@ -8,23 +8,31 @@ import { AccountPage } from './pages/account.tsx';
 import { AdminOrgsPage } from './pages/admin-orgs.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { DirectoryPage } from './pages/directory.tsx';
+import { FeedPage } from './pages/feed-page.tsx';
+import { FeedsPage } from './pages/feeds.tsx';
 import { GroupPage } from './pages/group-page.tsx';
 import { GroupsPage } from './pages/groups.tsx';
 import { OperatorsPage } from './pages/operators.tsx';
+import { ObservablePage } from './pages/observable.tsx';
 import { OrgPage } from './pages/org-page.tsx';
 import { CheckPage } from './pages/check.tsx';
 import { CheckReceiptPage } from './pages/check-receipt.tsx';
 import { PhishingReportsPage } from './pages/phishing-reports.tsx';
 import { PeersPage } from './pages/peers.tsx';
 import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset.tsx';
+import { SearchPage } from './pages/search.tsx';
 import { safeNext, SignInPage } from './pages/sign-in.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { TokensPage } from './pages/tokens.tsx';
+import { TrendsPage } from './pages/trends.tsx';
 import { ConnectPage } from './pages/connect.tsx';
+import { ExportPage } from './pages/export-page.tsx';
+import { ExportsPage } from './pages/exports.tsx';
 import { StixPage } from './pages/stix.tsx';
 import { NewWarningPage } from './pages/warning-new.tsx';
 import { WarningPage } from './pages/warning-page.tsx';
 import { WarningsPage } from './pages/warnings.tsx';
+import { WatchlistPage } from './pages/watchlist.tsx';
 import { WebhookPage } from './pages/webhook-page.tsx';
 import { Link, matchPath, Redirect, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
@@ -53,6 +61,9 @@ const routes: Route[] = [
   // Before '/warnings/:id', which would also match 'new'.
   { path: '/warnings/new', access: 'member', render: () => <NewWarningPage /> },
   { path: '/warnings/:id', access: 'member', render: (p) => <WarningPage key={p.id} id={p.id!} /> },
+  { path: '/search', access: 'member', render: () => <SearchPage /> },
+  { path: '/intel/:id', access: 'member', render: (p) => <ObservablePage key={p.id} id={p.id!} /> },
+  { path: '/watchlist', access: 'member', render: () => <WatchlistPage /> },
   { path: '/webhooks/:id', access: 'member', render: (p) => <WebhookPage key={p.id} id={p.id!} /> },
   { path: '/phishing', access: 'member', render: () => <PhishingReportsPage /> },
   { path: '/directory', access: 'member', render: () => <DirectoryPage /> },
@@ -62,6 +73,12 @@ const routes: Route[] = [
   { path: '/tokens', access: 'member', render: () => <TokensPage /> },
   { path: '/stix', access: 'member', render: () => <StixPage /> },
   { path: '/connect', access: 'member', render: () => <ConnectPage /> },
+  // Not under /exports: that is where devices fetch the files (exports.routes.ts).
+  { path: '/connect/exports', access: 'member', render: () => <ExportsPage /> },
+  { path: '/connect/exports/:id', access: 'member', render: (p) => <ExportPage key={p.id} id={p.id!} /> },
+  { path: '/feeds', access: 'member', render: () => <FeedsPage /> },
+  { path: '/feeds/:id', access: 'member', render: (p) => <FeedPage key={p.id} id={p.id!} /> },
+  { path: '/trends', access: 'member', render: () => <TrendsPage /> },
   { path: '/audit', access: 'member', render: () => <AuditPage /> },
   { path: '/account', access: 'member', render: () => <AccountPage /> },
   { path: '/admin/orgs', access: 'operator', render: () => <AdminOrgsPage /> },

@@ -1,8 +1,10 @@
 // The live event stream, once for the whole app: one EventSource on /api/stream while
 // someone is signed in, the count of warnings that arrived since they last looked at the
-// dashboard, and a polite live region that announces new arrivals on every page.
+// dashboard, and a polite live region that announces new arrivals on every page. Watchlist
+// matches (`watchlist.match`) go to the pages listening for them, or else are announced.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api } from './api.ts';
+import type { WatchlistEvent } from './intel-types.ts';
 import { useSession } from './session.tsx';
 import { tlpLabel, type Warning, type WarningEvent, type WarningList } from './warning-types.ts';
 
@@ -19,6 +21,8 @@ export interface Live {
   /** The dashboard was seen: everything up to now (and up to `newest`, a server time) is read. */
   markSeen(newest?: string | null): void;
   subscribe(listener: (message: LiveMessage) => void): () => void;
+  /** New matches on the organisation's watchlist, as they arrive. */
+  subscribeWatchlist(listener: (event: WatchlistEvent) => void): () => void;
 }
 
 const LiveContext = createContext<Live | null>(null);
@@ -35,6 +39,14 @@ export function useLiveMessages(listener: (message: LiveMessage) => void): void 
   const ref = useRef(listener);
   ref.current = listener;
   useEffect(() => subscribe((m) => ref.current(m)), [subscribe]);
+}
+
+/** Calls `listener` for each watchlist.match event while the component is mounted (it then announces them itself). */
+export function useWatchlistEvents(listener: (event: WatchlistEvent) => void): void {
+  const { subscribeWatchlist } = useLive();
+  const ref = useRef(listener);
+  ref.current = listener;
+  useEffect(() => subscribeWatchlist((e) => ref.current(e)), [subscribeWatchlist]);
 }
 
 const eventTypes = ['warning.created', 'warning.updated', 'warning.retracted'] as const;
@@ -66,6 +78,16 @@ function parseEvent(data: string): WarningEvent | null {
   }
 }
 
+function parseWatchlistEvent(data: string): WatchlistEvent | null {
+  try {
+    const parsed = JSON.parse(data) as WatchlistEvent;
+    const w = parsed?.data?.watchlist;
+    return w && typeof w.orgId === 'string' && Array.isArray(w.matches) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
 function announcementFor(event: WarningEvent): string | null {
   const w = event.data.warning;
   if (event.type === 'warning.created') return w.isOwn ? null : `New ${tlpLabel(w.tlp)} warning: ${w.title}`;
@@ -81,6 +103,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [unread, setUnread] = useState<ReadonlyMap<string, string>>(new Map());
   const [announcements, setAnnouncements] = useState<{ key: number; text: string }[]>([]);
   const listeners = useRef(new Set<(message: LiveMessage) => void>());
+  const watchListeners = useRef(new Set<(event: WatchlistEvent) => void>());
   const lastSeen = useRef<string>('');
   const expireRef = useRef(expire);
   expireRef.current = expire;
@@ -169,6 +192,18 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       emit({ kind: 'warning', event });
     };
 
+    const onWatchlist = (message: MessageEvent<string>) => {
+      if (message.lastEventId) lastEventId = message.lastEventId;
+      const event = parseWatchlistEvent(message.data);
+      if (!event) return;
+      const { matchCount, source } = event.data.watchlist;
+      // The watchlist page, when open, shows and announces them itself.
+      if (watchListeners.current.size === 0) {
+        announce(`${matchCount} new match${matchCount === 1 ? '' : 'es'} on your watchlist, from ${source.label}`);
+      }
+      for (const listener of [...watchListeners.current]) listener(event);
+    };
+
     const connect = () => {
       if (stopped) return;
       // A new EventSource (after a refused reconnect) resumes from the last event it saw.
@@ -182,6 +217,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         if (!lastEventId) emit({ kind: 'sync' });
       };
       for (const type of eventTypes) es.addEventListener(type, onWarning as EventListener);
+      es.addEventListener('watchlist.match', onWatchlist as EventListener);
       es.addEventListener('reset', ((message: MessageEvent<string>) => {
         if (message.lastEventId) lastEventId = message.lastEventId;
         void recount(userId);
@@ -241,9 +277,16 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
+  const subscribeWatchlist = useCallback((listener: (event: WatchlistEvent) => void) => {
+    watchListeners.current.add(listener);
+    return () => {
+      watchListeners.current.delete(listener);
+    };
+  }, []);
+
   const value = useMemo<Live>(
-    () => ({ status, unread: unread.size, isUnread: (id) => unread.has(id), markSeen, subscribe }),
-    [status, unread, markSeen, subscribe],
+    () => ({ status, unread: unread.size, isUnread: (id) => unread.has(id), markSeen, subscribe, subscribeWatchlist }),
+    [status, unread, markSeen, subscribe, subscribeWatchlist],
   );
 
   return (

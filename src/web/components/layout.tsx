@@ -1,10 +1,11 @@
 // The page chrome for signed-in users: skip link, header with the hub name and the
-// navigation (a menu button on narrow screens), and the main landmark.
+// navigation (a menu button on narrow screens) with the intel search box, and the main landmark.
 import { useEffect, useState, type ReactNode } from 'react';
 import { useLive } from '../live.tsx';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import type { MeResponse } from '../types.ts';
+import { SearchBox } from './search-box.tsx';
 
 interface NavItem {
   to: string;
@@ -18,6 +19,8 @@ function navItems(me: MeResponse): NavItem[] {
   if (user.mustEnrolTotp) return [{ to: '/account', label: 'Account', prefixes: ['/account'] }];
   const items: NavItem[] = [
     { to: '/warnings', label: 'Warnings', prefixes: ['/warnings'] },
+    // A watchlist belongs to an organisation (the API refuses an operator without one).
+    ...(user.orgId ? [{ to: '/watchlist', label: 'Watchlist', prefixes: ['/watchlist'] }] : []),
     // Residents' phishing reports: for analysts and administrators (the API decides the same).
     ...(user.isOperator || user.role === 'admin' || user.role === 'analyst' ? [{ to: '/phishing', label: 'Phishing reports', prefixes: ['/phishing'] }] : []),
     { to: '/directory', label: 'Directory', prefixes: ['/directory'] },
@@ -25,6 +28,8 @@ function navItems(me: MeResponse): NavItem[] {
     { to: '/tokens', label: 'Tokens', prefixes: ['/tokens'] },
     { to: '/stix', label: 'STIX files', prefixes: ['/stix'] },
     { to: '/connect', label: 'Connect tools', prefixes: ['/connect'] },
+    { to: '/feeds', label: 'Feeds', prefixes: ['/feeds'] },
+    { to: '/trends', label: 'Trends', prefixes: ['/trends'] },
   ];
   // The audit trail is for an organisation's admins (their org) and operators (all).
   if (user.isOperator || user.role === 'admin') items.push({ to: '/audit', label: 'Audit', prefixes: ['/audit'] });
@@ -102,18 +107,21 @@ export function Layout({ me, children }: { me: MeResponse; children: ReactNode }
             {unread > 0 ? <Count n={unread} /> : null}
           </button>
         </div>
-        <nav id="site-nav" aria-label="Main" className={menuOpen ? 'site-nav open' : 'site-nav'}>
-          <ul>
-            {items.map((item) => (
-              <li key={item.to}>
-                <Link to={item.to} aria-current={isCurrent(item, pathname) ? 'page' : undefined}>
-                  {item.label}
-                  {item.to === '/warnings' && unread > 0 ? <Count n={unread} /> : null}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <div className="nav-bar">
+          <nav id="site-nav" aria-label="Main" className={menuOpen ? 'site-nav open' : 'site-nav'}>
+            <ul>
+              {items.map((item) => (
+                <li key={item.to}>
+                  <Link to={item.to} aria-current={isCurrent(item, pathname) ? 'page' : undefined}>
+                    {item.label}
+                    {item.to === '/warnings' && unread > 0 ? <Count n={unread} /> : null}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {me.user.mustEnrolTotp ? null : <SearchBox />}
+        </div>
       </header>
       <main id="main" tabIndex={-1}>
         {children}

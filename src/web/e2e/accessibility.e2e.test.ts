@@ -108,6 +108,11 @@ interface Seed {
   webhookId: string;
   hookUrl: string;
   inviteUrl: string;
+  feedId: string;
+  /** the observable of pay-decrypt.example, for its pivot page */
+  observableId: number;
+  /** an export (domain list) with a device that fetches and one that stopped */
+  exportId: string;
 }
 
 type Who = 'nobody' | 'operator' | 'admin' | 'analyst';
@@ -485,6 +490,215 @@ const pages: PageCase[] = [
       await p.getByText('operator@hub.example').first().waitFor();
     },
   },
+  {
+    name: 'feeds (operator), a failing feed and the add form',
+    who: 'operator',
+    path: () => '/feeds',
+    ready: async (p) => {
+      await settled(p, 'Outside feeds');
+      await p.getByTestId('feed-row').filter({ hasText: 'Regional blocklist' }).getByText(/failure\(s\) in a row/).waitFor();
+      await p.getByRole('form', { name: 'Add a feed' }).waitFor();
+    },
+  },
+  {
+    name: 'feeds (operator), a CSV feed the hub refuses',
+    who: 'operator',
+    path: () => '/feeds',
+    ready: async (p) => {
+      await settled(p, 'Outside feeds');
+      const form = p.getByRole('form', { name: 'Add a feed' });
+      await form.getByRole('textbox', { name: 'Name' }).fill('County CSV');
+      await form.getByRole('combobox', { name: 'Kind' }).selectOption('csv');
+      await form.getByRole('textbox', { name: 'Address (URL)' }).fill('https://feeds.example.org/county.csv');
+      await form.getByRole('textbox', { name: 'Value column' }).fill('ip');
+      await form.getByRole('spinbutton', { name: 'Run every (minutes)' }).fill('0');
+      await form.getByText('Filter: keep only some values').click();
+      await form.getByRole('button', { name: 'Add feed' }).click();
+      await form.getByRole('alert').filter({ hasText: /\S/ }).waitFor();
+    },
+  },
+  {
+    name: 'feed detail (operator), changing its settings',
+    who: 'operator',
+    path: (s) => `/feeds/${s.feedId}`,
+    ready: async (p) => {
+      await settled(p, 'Regional blocklist');
+      await p.getByRole('table', { name: 'Run history' }).locator('tbody tr').first().waitFor();
+      await p.getByRole('button', { name: 'Change settings' }).click();
+      await p.getByRole('button', { name: 'Save changes' }).waitFor();
+    },
+  },
+  {
+    name: 'feed detail (a member analyst)',
+    who: 'analyst',
+    path: (s) => `/feeds/${s.feedId}`,
+    ready: async (p) => {
+      await settled(p, 'Regional blocklist');
+      await p.getByRole('table', { name: 'Run history' }).locator('tbody tr').first().waitFor();
+    },
+  },
+  {
+    name: 'trends',
+    who: 'analyst',
+    path: () => '/trends',
+    ready: async (p) => {
+      await settled(p, 'Trends');
+      await p.getByTestId('chart-svg-new-indicators').getByRole('img').waitFor();
+      await p.getByTestId('chart-svg-warnings-per-week').getByRole('img').waitFor();
+      await settled(p, 'Trends');
+    },
+  },
+  {
+    name: 'trends, a chart shown as a table',
+    who: 'analyst',
+    path: () => '/trends',
+    ready: async (p) => {
+      await settled(p, 'Trends');
+      const card = p.getByTestId('trend-new-indicators');
+      await card.getByRole('img').waitFor();
+      await card.getByText('Show as table').click();
+      await card.getByRole('table').waitFor();
+    },
+  },
+  {
+    name: 'search results (an indicator)',
+    who: 'analyst',
+    path: () => '/search?q=pay-decrypt%5B.%5Dexample',
+    ready: async (p) => {
+      await settled(p, 'Search results');
+      await p.getByTestId('search-observable').first().waitFor();
+      await p.getByTestId('search-warning').first().waitFor();
+    },
+  },
+  {
+    name: 'search results (free text)',
+    who: 'analyst',
+    path: () => '/search?q=library%20file%20server',
+    ready: async (p) => {
+      await settled(p, 'Search results');
+      await p.getByTestId('search-warning').first().waitFor();
+    },
+  },
+  {
+    name: 'indicator pivot, asking to report a false positive',
+    who: 'analyst',
+    path: (s) => `/intel/${s.observableId}`,
+    ready: async (p) => {
+      await settled(p, 'pay-decrypt[.]example');
+      await p.getByTestId('pivot-summary').waitFor();
+      await p.getByRole('button', { name: 'Report a false positive' }).click();
+      await p.getByRole('button', { name: 'Yes, it is a false positive' }).waitFor();
+    },
+  },
+  {
+    name: 'indicator pivot, after a sighting (a range on a warning list)',
+    who: 'analyst',
+    path: (s) => `/search?q=${encodeURIComponent('198.51.100.23')}`,
+    ready: async (p) => {
+      await settled(p, 'Search results');
+      await p.getByTestId('search-observable').first().getByRole('link').click();
+      await settled(p, '198[.]51[.]100[.]23');
+      await p.getByRole('heading', { level: 2, name: 'Before you block it' }).waitFor();
+      await p.getByRole('button', { name: 'We saw this' }).click();
+      await p.getByText('Sighting recorded').waitFor();
+      await settled(p, '198[.]51[.]100[.]23');
+    },
+  },
+  {
+    name: 'watchlist (its admin), editing the assets',
+    who: 'admin',
+    path: () => '/watchlist',
+    ready: async (p) => {
+      await settled(p, 'Watchlist');
+      await p.getByTestId('watch-match').first().waitFor();
+      await p.getByRole('button', { name: 'Edit assets' }).click();
+      await p.getByRole('button', { name: 'Save assets' }).waitFor();
+    },
+  },
+  {
+    name: 'watchlist (an analyst), with a match that just arrived',
+    who: 'analyst',
+    path: () => '/watchlist',
+    ready: async (p, { hub, seed, viewport }) => {
+      await settled(p, 'Watchlist');
+      await p.getByText('Live: new matches appear here').waitFor();
+      await p.getByTestId('watch-match').first().waitFor();
+      const res = await hub.as(seed.peer, {
+        method: 'POST',
+        url: '/api/warnings',
+        payload: {
+          title: `Fake parking-fine site (${viewport.name})`,
+          kind: 'phishing',
+          severity: 'high',
+          details: 'Texts to residents link to it.',
+          indicators: [{ type: 'url', value: `https://${viewport.name}-parking.alderton.example/pay?ref=sms-campaign-with-a-long-tracking-code` }],
+          tlp: 'green',
+          audience: { kind: 'members' },
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      await p.getByTestId('watch-match').filter({ hasText: `${viewport.name}-parking` }).getByText('New', { exact: true }).waitFor();
+      await p.getByTestId('watchlist-announcement').filter({ hasText: /\S/ }).waitFor();
+    },
+  },
+  {
+    name: 'exports (its admin), the new export form for an RPZ with TLP:RED',
+    who: 'admin',
+    path: () => '/connect/exports',
+    ready: async (p) => {
+      await settled(p, 'Exports');
+      await p.getByTestId('stale-devices').waitFor();
+      await p.getByTestId('export-row').filter({ hasText: 'City Hall DNS blocklist' }).waitFor();
+      const form = p.getByRole('form', { name: 'New export' });
+      await form.getByRole('radio', { name: 'DNS response policy zone (RPZ)', exact: true }).check();
+      await form.getByRole('textbox', { name: 'Zone name' }).waitFor();
+      await form.getByRole('combobox', { name: 'Most restrictive TLP' }).selectOption('red');
+      await form.getByText(/is for the people a warning was addressed to/).waitFor();
+    },
+  },
+  {
+    name: 'exports (a member analyst)',
+    who: 'analyst',
+    path: () => '/connect/exports',
+    ready: async (p) => {
+      await settled(p, 'Exports');
+      await p.getByTestId('export-row').filter({ hasText: 'City Hall DNS blocklist' }).getByText('Stale', { exact: true }).waitFor();
+    },
+  },
+  {
+    name: 'export detail (its admin), a device just added',
+    who: 'admin',
+    path: (s) => `/connect/exports/${s.exportId}`,
+    ready: async (p, { viewport }) => {
+      await settled(p, 'City Hall DNS blocklist');
+      await p.getByTestId('export-preview').waitFor();
+      await p.getByRole('table', { name: 'Fetch history' }).locator('tbody tr').first().waitFor();
+      await p.getByRole('textbox', { name: 'Device name' }).fill(`Suricata sensor (${viewport.name})`);
+      await p.getByRole('button', { name: 'Add device' }).click();
+      await p.getByTestId('device-secret').waitFor();
+      await settled(p, 'City Hall DNS blocklist');
+    },
+  },
+  {
+    name: 'export detail (its admin), changing its settings',
+    who: 'admin',
+    path: (s) => `/connect/exports/${s.exportId}`,
+    ready: async (p) => {
+      await settled(p, 'City Hall DNS blocklist');
+      await p.getByRole('button', { name: 'Change settings' }).click();
+      await p.getByRole('button', { name: 'Save changes' }).waitFor();
+    },
+  },
+  {
+    name: 'export detail (a member analyst)',
+    who: 'analyst',
+    path: (s) => `/connect/exports/${s.exportId}`,
+    ready: async (p) => {
+      await settled(p, 'City Hall DNS blocklist');
+      await p.getByTestId('export-preview').waitFor();
+      await p.getByRole('table', { name: 'Fetch history' }).locator('tbody tr').first().waitFor();
+    },
+  },
 ];
 
 describe.skipIf(!haveChromium)('accessibility in the browser', () => {
@@ -516,7 +730,7 @@ describe.skipIf(!haveChromium)('accessibility in the browser', () => {
     const analyst = await hub.createUser({ orgId: alderton.id, role: 'analyst', email: 'soc@alderton.example' });
     const peer = await hub.createUser({ orgId: brookvale.id, role: 'analyst', email: 'soc@brookvale.example' });
 
-    const call = async (who: SignedInUser, method: 'POST' | 'PUT', url: string, payload: object) => {
+    const call = async (who: SignedInUser, method: 'POST' | 'PUT' | 'PATCH', url: string, payload: object) => {
       const res = await hub.as(who, { method, url, payload });
       expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
       return res.json<Record<string, unknown>>();
@@ -575,6 +789,41 @@ describe.skipIf(!haveChromium)('accessibility in the browser', () => {
       if (res.json<{ health: { consecutiveFailures: number } }>().health.consecutiveFailures > 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Alderton watches its domain; Brookvale's warning names a host under it: a watchlist match.
+    await call(admin, 'PATCH', `/api/orgs/${alderton.id}`, { domains: ['alderton.example'] });
+    await call(peer, 'POST', '/api/warnings', {
+      title: 'Lookalike webmail sign-in page',
+      kind: 'phishing',
+      severity: 'high',
+      details: 'A fake sign-in page for Alderton staff.',
+      indicators: [{ type: 'url', value: 'https://webmail.alderton.example/owa/auth/logon.aspx' }],
+      tlp: 'green',
+      audience: { kind: 'members' },
+    });
+    const lookup = await hub.as(analyst, { method: 'GET', url: '/api/intel/lookup?value=pay-decrypt.example' });
+    expect(lookup.statusCode, lookup.body).toBe(200);
+    const observableId = lookup.json<{ observableId: number }>().observableId;
+    // An outside feed whose source is down: the scheduler runs it at once and records the failure.
+    const feedPort = await freePort();
+    const feed = await call(operator, 'POST', '/api/feeds', { name: 'Regional blocklist', kind: 'list', url: `http://127.0.0.1:${feedPort}/blocklist.txt`, options: { type: 'ip' }, tlp: 'green' });
+    for (let i = 0; i < 100; i++) {
+      const res = await hub.as(operator, { method: 'GET', url: `/api/feeds/${String(feed.id)}` });
+      const health = res.json<{ health: { consecutiveFailures: number; running: boolean } }>().health;
+      if (health.consecutiveFailures > 0 && !health.running) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    // An export with two devices: one fetching, one that stopped (its last fetch moved back three days).
+    const dnsExport = await call(admin, 'POST', '/api/exports', { name: 'City Hall DNS blocklist', format: 'edl-domain', options: { domainWildcards: true } });
+    for (const [device, stale] of [['Unbound at the library', true], ['PA-3220 at City Hall', false]] as const) {
+      const made = await call(admin, 'POST', `/api/exports/${String(dnsExport.id)}/tokens`, { name: device });
+      const fetched = await hub.app.inject({ method: 'GET', url: `/exports/${String(dnsExport.id)}/list.txt`, headers: { authorization: `Bearer ${String(made.secret)}` } });
+      expect(fetched.statusCode, fetched.body).toBe(200);
+      if (stale) {
+        const threeDaysAgo = new Date(hub.app.ctx.now().getTime() - 72 * 3_600_000).toISOString();
+        await hub.app.ctx.db.updateTable('export_tokens').set({ last_fetch_at: threeDaysAgo }).where('id', '=', (made.token as { id: string }).id).execute();
+      }
+    }
 
     seed = {
       operator,
@@ -588,6 +837,9 @@ describe.skipIf(!haveChromium)('accessibility in the browser', () => {
       webhookId: String((webhook.webhook as { id: string }).id),
       hookUrl: hook.url,
       inviteUrl: String(invitation.inviteUrl),
+      feedId: String(feed.id),
+      observableId,
+      exportId: String(dnsExport.id),
     };
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   });
@@ -782,8 +1034,8 @@ describe.skipIf(!haveChromium)('accessibility in the browser', () => {
       await settled(analyst, 'Report an attack');
       const chrome =
         viewport.name === 'phone'
-          ? ['Skip to content', 'Tocsin', 'Sign out', 'Menu']
-          : ['Skip to content', 'Tocsin', 'Sign out', 'Warnings', 'Phishing reports', 'Directory', 'Groups', 'Tokens', 'STIX files', 'Connect tools', 'My organisation', 'Account'];
+          ? ['Skip to content', 'Tocsin', 'Sign out', 'Menu', 'Search intel', 'Search']
+          : ['Skip to content', 'Tocsin', 'Sign out', 'Warnings', 'Watchlist', 'Phishing reports', 'Directory', 'Groups', 'Tokens', 'STIX files', 'Connect tools', 'Feeds', 'Trends', 'My organisation', 'Account', 'Search intel', 'Search'];
       const step1 = ['Kind', 'Severity', 'When did it start?', 'Title', 'Affected services', 'Details', 'Indicators', 'Review', 'Cancel'];
       expect(await tabThrough(analyst, 'API documentation')).toEqual([...chrome, ...step1, 'API documentation']);
       expect(await tabbableIn(analyst, 'main')).toEqual(step1);

@@ -71,11 +71,18 @@ export function ConnectPage() {
     <Page
       title="Connect your tools"
       intro={
-        <p>
-          The hub is a TAXII 2.1 server. Point your SIEM, threat-intelligence platform or scripts at it and they
-          receive what your organisation may read, as STIX 2.1, and can share back. Tools see exactly the
-          collections listed below.
-        </p>
+        <>
+          <p>
+            The hub is a TAXII 2.1 server. Point your SIEM, threat-intelligence platform or scripts at it and they
+            receive what your organisation may read, as STIX 2.1, and can share back. Tools see exactly the
+            collections listed below.
+          </p>
+          <p>
+            Firewalls, IDS sensors, DNS resolvers and SIEMs that read a list from an address (an external dynamic
+            list, Suricata or Zeek rules, a response policy zone, a CSV) fetch an export instead, each device with its
+            own token: see <Link to="/connect/exports">Exports for your devices</Link>.
+          </p>
+        </>
       }
     >
       <section className="card" aria-labelledby="steps-heading">
