@@ -27,7 +27,22 @@ export interface ExportOptions {
   sightedOnly?: boolean | undefined;
   /** table formats: the columns, in order */
   columns?: string[] | undefined;
+  /** edl-domain: also list `*.domain` after each domain */
+  domainWildcards?: boolean | undefined;
+  /** rpz: the records' TTL in seconds */
+  rpzTtl?: number | undefined;
+  /** rpz: the zone's name on the resolver (long names leave less room for names) */
+  rpzZone?: string | undefined;
+  /** suricata-iprep: the category number in the sensor's categories file */
+  iprepCategory?: number | undefined;
 }
+
+/** Options only some formats take. */
+const formatOptions: Readonly<Record<string, readonly string[]>> = {
+  'edl-domain': ['domainWildcards'],
+  rpz: ['rpzTtl', 'rpzZone'],
+  'suricata-iprep': ['iprepCategory'],
+};
 
 export const defaultTlpCeiling: Tlp = 'amber+strict';
 const maxListed = 200;
@@ -36,7 +51,7 @@ const maxListed = 200;
 export function checkExportOptions(raw: Record<string, unknown>, format: { id: string; types: readonly IndicatorType[]; columns?: readonly string[] | undefined }): ExportOptions {
   const bad = (detail: string) => new AppError('EXPORT_OPTIONS_INVALID', { format: format.id, detail });
   const out: ExportOptions = {};
-  const allowedKeys = ['types', 'minConfidence', 'maxAgeDays', 'tlpCeiling', 'sourceKinds', 'feedIds', 'groupIds', 'sightedOnly', ...(format.columns ? ['columns'] : [])];
+  const allowedKeys = ['types', 'minConfidence', 'maxAgeDays', 'tlpCeiling', 'sourceKinds', 'feedIds', 'groupIds', 'sightedOnly', ...(format.columns ? ['columns'] : []), ...(formatOptions[format.id] ?? [])];
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined || value === null) continue;
     if (!allowedKeys.includes(key)) throw bad(`"${key}" is not an option of ${format.id} exports (they take ${allowedKeys.join(', ')})`);
@@ -79,6 +94,20 @@ export function checkExportOptions(raw: Record<string, unknown>, format: { id: s
       case 'sightedOnly':
         if (typeof value !== 'boolean') throw bad('sightedOnly: true or false');
         out.sightedOnly = value;
+        break;
+      case 'domainWildcards':
+        if (typeof value !== 'boolean') throw bad('domainWildcards: true or false');
+        out.domainWildcards = value;
+        break;
+      case 'rpzTtl':
+        out.rpzTtl = wholeNumber(value, key, 30, 86_400, bad);
+        break;
+      case 'rpzZone':
+        if (typeof value !== 'string' || !/^(?=.{1,200}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.?$/i.test(value)) throw bad('rpzZone: a DNS zone name such as rpz.city.example');
+        out.rpzZone = value.toLowerCase().replace(/\.$/, '');
+        break;
+      case 'iprepCategory':
+        out.iprepCategory = wholeNumber(value, key, 0, 60, bad);
         break;
       case 'columns': {
         const list = stringList(value, key, bad);

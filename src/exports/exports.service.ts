@@ -278,6 +278,10 @@ export async function renderExport(ctx: AppContext, row: ExportRow, opts: { sinc
     sidBase: ctx.config.exportSidBase,
     sidRange: ctx.config.exportSidRange,
     ...(options.columns ? { columns: options.columns } : {}),
+    ...(options.domainWildcards !== undefined ? { domainWildcards: options.domainWildcards } : {}),
+    ...(options.rpzTtl !== undefined ? { rpzTtl: options.rpzTtl } : {}),
+    ...(options.rpzZone !== undefined ? { rpzZone: options.rpzZone } : {}),
+    ...(options.iprepCategory !== undefined ? { iprepCategory: options.iprepCategory } : {}),
   };
   const counts = { values: 0, skipped: 0, byType: {} as Record<string, number> };
   const db = ctx.db;

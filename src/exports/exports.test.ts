@@ -175,6 +175,22 @@ for (const dialect of dialects) {
       expect((await fetch(`/exports/${exp.id}`, { authorization: `Bearer ${secret}` })).statusCode).toBe(401);
     });
 
+    it('serves every format, each carrying what it can express and no hidden value', async () => {
+      const formats = (await hub.as(memberA, { method: 'GET', url: '/api/exports/formats' })).json().items as Array<{ id: string; types: string[] }>;
+      expect(formats.map((f) => f.id)).toEqual(expect.arrayContaining(['edl-ip', 'edl-domain', 'edl-url', 'edl-hash', 'suricata', 'zeek', 'rpz', 'csv', 'splunk-csv', 'ecs-ndjson', 'hosts', 'stix']));
+      for (const f of formats) {
+        const made = await hub.as(adminA, { method: 'POST', url: '/api/exports', payload: { name: `Every format ${f.id}`, format: f.id } });
+        expect(made.statusCode, `${f.id}: ${made.body}`).toBe(201);
+        const res = await hub.as(adminA, { method: 'GET', url: `/exports/${made.json().id}` });
+        expect(res.statusCode, `${f.id}: ${res.body}`).toBe(200);
+        // RPZ writes addresses reversed (5.205.155.45.rpz-ip), every other format writes them as they are.
+        const ip = f.id === 'rpz' ? '32.5.205.155.45.rpz-ip' : '45.155.205.5';
+        if (f.types.includes('ipv4')) expect(res.body, f.id).toContain(ip);
+        if (f.types.includes('domain')) expect(res.body, f.id).toContain('bad-portal.example');
+        for (const hidden of ['45.155.205.7', '7.205.155.45', '45.155.205.8', '8.205.155.45', '8.8.8.8']) expect(res.body, `${f.id} carries ${hidden}`).not.toContain(hidden);
+      }
+    });
+
     it('`tocsin export NAME` writes the same body', async () => {
       const out: string[] = [];
       const err: string[] = [];

@@ -3,6 +3,7 @@
 // STIX bundle here) know only their syntax; this is where they meet the API.
 import type { IndicatorType } from '../stix/observables.js';
 import type { ExportContext, ExportItem } from './formats/types.js';
+import { formatWriters } from './formats/index.js';
 import { stixBundleFormat } from './stix-format.js';
 
 export interface ExportFormat {
@@ -20,7 +21,7 @@ export interface ExportFormat {
   footer(ctx: ExportContext): string;
 }
 
-const formats: ExportFormat[] = [stixBundleFormat];
+const formats: ExportFormat[] = [...formatWriters, stixBundleFormat];
 
 const byId = new Map(formats.map((f) => [f.id, f]));
 

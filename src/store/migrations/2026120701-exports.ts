@@ -13,7 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('name_key', 'text', (c) => c.notNull())
-    // edl-ip | edl-domain | edl-url | edl-hash | suricata | zeek | rpz | csv | splunk-csv | ecs-ndjson | stix | hosts | misp
+    // an id of src/exports/format-registry.ts: edl-ip, suricata, zeek, rpz, csv, ecs-ndjson, stix, …
     .addColumn('format', 'text', (c) => c.notNull())
     // JSON: { types, minConfidence, maxAgeDays, tlpCeiling, sourceKinds, feedIds, groupIds, sightedOnly, columns, … }
     .addColumn('options', 'text', (c) => c.notNull().defaultTo('{}'))
