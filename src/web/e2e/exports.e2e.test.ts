@@ -115,7 +115,6 @@ describe.skipIf(!haveChromium)('exports in the browser', () => {
     // RPZ takes a TTL and a zone; the IP list does not.
     await form.getByRole('radio', { name: 'DNS response policy zone (RPZ)', exact: true }).check();
     await form.getByRole('textbox', { name: 'Zone name' }).waitFor();
-    await page.screenshot({ path: '/tmp/exp-form-rpz.png', fullPage: true }); // TEMP
     await format.check();
     expect(await form.getByRole('textbox', { name: 'Zone name' }).count()).toBe(0);
 
@@ -159,7 +158,6 @@ describe.skipIf(!haveChromium)('exports in the browser', () => {
     await page.getByText('Copy its token now: it is shown once, and never again.').waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Device PA-3220 at City Hall added');
     await page.getByRole('button', { name: 'Copy address with the token' }).waitFor();
-    await page.screenshot({ path: '/tmp/exp-secret.png', fullPage: true }); // TEMP
     const newDevice = page.getByTestId('device-row').filter({ hasText: 'PA-3220 at City Hall' });
     expect(await newDevice.getByText('Never fetched').count()).toBe(1);
 
@@ -197,7 +195,6 @@ describe.skipIf(!haveChromium)('exports in the browser', () => {
     expect(rows[1]).toMatch(/PA-3220 at City Hall127\.0\.0\.1200 Sent2$/);
     const deviceRow = page.getByTestId('device-row').filter({ hasText: 'PA-3220 at City Hall' });
     await deviceRow.getByText('Fetching', { exact: true }).waitFor();
-    await page.screenshot({ path: '/tmp/exp-detail.png', fullPage: true }); // TEMP
     expect(await deviceRow.textContent()).toContain('from 127.0.0.1');
 
     // The list shows the device fetching, and the API-made export's device as stale.
@@ -253,7 +250,6 @@ describe.skipIf(!haveChromium)('exports in the browser', () => {
     await resolvers.getByText('Stale', { exact: true }).waitFor();
     expect(await page.getByTestId('stale-devices').textContent()).toMatch(/1 device has stopped fetching.*Unbound at the library \(DNS resolvers\): no fetch for more than 48 hours/);
     expect(await page.getByRole('form', { name: 'New export' }).count()).toBe(0);
-    await page.screenshot({ path: '/tmp/exp-member-list.png', fullPage: true }); // TEMP
 
     await resolvers.getByRole('link', { name: 'DNS resolvers' }).click();
     await page.getByRole('heading', { level: 1, name: 'DNS resolvers' }).waitFor();
