@@ -96,6 +96,9 @@ export interface ItemFilter {
   feedIds: readonly string[] | null;
   groupIds: readonly string[] | null;
   sightedOnly: boolean;
+  /** values first seen in [from, before) (a MISP feed's event of one day) */
+  firstSeenFrom?: string | undefined;
+  firstSeenBefore?: string | undefined;
 }
 
 /** A mention qualifies: in force, visible, inside the filter. `m` and `s` are mentions and shares. */
@@ -155,6 +158,8 @@ export async function exportablePage(db: Kysely<Database>, f: ItemFilter, afterI
           .where(qualifying(f)),
       ),
     );
+  if (f.firstSeenFrom) q = q.where('o.first_seen', '>=', f.firstSeenFrom);
+  if (f.firstSeenBefore) q = q.where('o.first_seen', '<', f.firstSeenBefore);
   if (f.sightedOnly) {
     q = q.where((eb) => eb.exists(eb.selectFrom('sightings as g').select(sql`1`.as('one')).whereRef('g.observable_id', '=', 'o.id').where('g.false_positive', '=', 0)));
   }
@@ -198,6 +203,12 @@ export async function qualifyingMentions(db: Kysely<Database>, f: ItemFilter, ob
     .orderBy('m.created_at', 'desc')
     .execute();
   return rows.map((r) => ({ ...r, observable_id: Number(r.observable_id), anonymous: Number(r.anonymous) }));
+}
+
+/** The first day (YYYY-MM-DD) any stored value was first seen, or null for an empty store. */
+export async function earliestFirstSeen(db: Kysely<Database>): Promise<string | null> {
+  const row = await db.selectFrom('observables').select((eb) => eb.fn.min('first_seen').as('first')).executeTakeFirst();
+  return row?.first ? String(row.first).slice(0, 10) : null;
 }
 
 /** Sightings (false positives apart) per observable. */

@@ -107,7 +107,7 @@ function exportCredential(request: FastifyRequest, query: { token?: string | und
 export const exportFetchRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const handler = async (request: FastifyRequest<{ Params: { id: string; file?: string | undefined }; Querystring: { token?: string | undefined; since?: string | undefined } }>, reply: import('fastify').FastifyReply) => {
     const { row, tokenId } = await authoriseFetch(ctx, request.params.id, exportCredential(request, request.query), request.actor ?? null);
-    const rendered = await renderExport(ctx, row, { since: request.query.since });
+    const rendered = await renderExport(ctx, row, { since: request.query.since, file: request.params.file });
     const fetcher = { tokenId, actor: tokenId ? null : (request.actor ?? null), ip: request.ip };
     reply
       .header('etag', rendered.etag)

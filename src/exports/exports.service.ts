@@ -35,6 +35,7 @@ import {
 import { exportFormat, exportFormatIds, type ExportFormat } from './format-registry.js';
 import type { ExportContext } from './formats/types.js';
 import { exportItems } from './items.js';
+import { mispDirectoryFile, mispFileOf } from './misp-directory.js';
 import { fileSlug, toExport, toFetch, toExportToken, type ExportView, type FetchView } from './exports.view.js';
 
 export const exportNameMaxLength = 120;
@@ -90,7 +91,7 @@ export async function getExport(ctx: AppContext, actor: Actor, id: string): Prom
 }
 
 function view(ctx: AppContext, actor: Actor, row: ExportRow, tokens: readonly ExportTokenRow[]): ExportView {
-  return toExport(row, tokens.filter((t) => t.export_id === row.id), { manageable: canManage(actor, row), now: ctx.now().toISOString(), publicUrl: ctx.config.publicUrl, extension: exportFormat(row.format)?.fileExtension ?? 'txt' });
+  return toExport(row, tokens.filter((t) => t.export_id === row.id), { manageable: canManage(actor, row), now: ctx.now().toISOString(), publicUrl: ctx.config.publicUrl, extension: exportFormat(row.format)?.fileExtension ?? 'txt', directory: exportFormat(row.format)?.directory === true });
 }
 
 export async function createExport(ctx: AppContext, actor: Actor, input: ExportInput): Promise<ExportView> {
@@ -246,7 +247,7 @@ export interface RenderedExport {
 }
 
 /** Prepare an export's body for the organisation it belongs to. Reads the version before the rows (see intel-version.ts). */
-export async function renderExport(ctx: AppContext, row: ExportRow, opts: { since?: string | undefined; limit?: number | undefined } = {}): Promise<RenderedExport> {
+export async function renderExport(ctx: AppContext, row: ExportRow, opts: { since?: string | undefined; limit?: number | undefined; file?: string | undefined } = {}): Promise<RenderedExport> {
   const format = exportFormat(row.format);
   if (!format) throw new AppError('EXPORT_FORMAT_UNKNOWN', { format: row.format, allowed: exportFormatIds().join(', ') });
   const nowDate = ctx.now();
@@ -265,7 +266,7 @@ export async function renderExport(ctx: AppContext, row: ExportRow, opts: { sinc
   const hour = Math.floor(nowDate.getTime() / hourMs) * hourMs;
   const changedAt = Math.max(hour, Date.parse(row.updated_at), version.at ? Date.parse(version.at) : 0);
   const etag = `"${createHash('sha256')
-    .update([row.id, row.format, row.options, row.updated_at, version.value, String(hour), [...reader.groupIds].sort().join(','), since ?? '', String(opts.limit ?? '')].join('\u0000'))
+    .update([row.id, row.format, row.options, row.updated_at, version.value, String(hour), [...reader.groupIds].sort().join(','), since ?? '', String(opts.limit ?? ''), format.directory ? (opts.file ?? '') : ''].join('\u0000'))
     .digest('base64url')
     .slice(0, 32)}"`;
   const exportCtx: ExportContext = {
@@ -285,6 +286,13 @@ export async function renderExport(ctx: AppContext, row: ExportRow, opts: { sinc
   };
   const counts = { values: 0, skipped: 0, byType: {} as Record<string, number> };
   const db = ctx.db;
+  const lastModified = new Date(Math.floor(changedAt / 1000) * 1000);
+  if (format.directory) {
+    const file = mispFileOf(opts.file);
+    if (!file) throw notFound('file of this MISP feed (it has manifest.json, hashes.csv and <event uuid>.json)');
+    const name = file.kind === 'manifest' ? 'manifest.json' : file.kind === 'hashes' ? 'hashes.csv' : `${file.uuid}.json`;
+    return { etag, lastModified, contentType: file.kind === 'hashes' ? 'text/csv; charset=utf-8' : 'application/json', fileName: name, lines: mispDirectoryFile(db, file, filter, row, exportCtx, counts), counts };
+  }
   async function* lines(): AsyncGenerator<string> {
     yield format!.header(exportCtx);
     for await (const item of exportItems(db, filter, { hubUrl: ctx.config.publicUrl, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) })) {
@@ -299,7 +307,7 @@ export async function renderExport(ctx: AppContext, row: ExportRow, opts: { sinc
     }
     yield format!.footer(exportCtx);
   }
-  return { etag, lastModified: new Date(Math.floor(changedAt / 1000) * 1000), contentType: format.contentType, fileName: `${fileSlug(row.name)}.${format.fileExtension}`, lines: lines(), counts };
+  return { etag, lastModified, contentType: format.contentType, fileName: `${fileSlug(row.name)}.${format.fileExtension}`, lines: lines(), counts };
 }
 
 /** After a body was sent (or a 304 answered): the history, the device's last fetch, the audit log. */
@@ -352,6 +360,8 @@ export async function resolveExport(ctx: AppContext, ref: string, orgId: string 
 }
 
 export function exportUrl(publicUrl: string, row: Pick<ExportRow, 'id' | 'name' | 'format'>): string {
+  // A MISP feed's URL is its directory: MISP asks for <url>/manifest.json and the rest.
+  if (exportFormat(row.format)?.directory) return `${publicUrl}/exports/${row.id}`;
   return `${publicUrl}/exports/${row.id}/${fileSlug(row.name)}.${exportFormat(row.format)?.fileExtension ?? 'txt'}`;
 }
 

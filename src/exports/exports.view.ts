@@ -54,7 +54,7 @@ export function toExportToken(t: ExportTokenRow, opts: { now: string; staleAfter
   };
 }
 
-export function toExport(row: ExportRow, tokens: readonly ExportTokenRow[], opts: { manageable: boolean; now: string; publicUrl: string; extension: string }): ExportView {
+export function toExport(row: ExportRow, tokens: readonly ExportTokenRow[], opts: { manageable: boolean; now: string; publicUrl: string; extension: string; directory?: boolean }): ExportView {
   return {
     id: row.id,
     orgId: row.org_id,
@@ -62,7 +62,7 @@ export function toExport(row: ExportRow, tokens: readonly ExportTokenRow[], opts
     format: row.format,
     options: readExportOptions(row.options) as ExportOptions & Record<string, unknown>,
     staleAfterHours: row.stale_after_hours,
-    url: `${opts.publicUrl}/exports/${row.id}/${fileSlug(row.name)}.${opts.extension}`,
+    url: opts.directory ? `${opts.publicUrl}/exports/${row.id}` : `${opts.publicUrl}/exports/${row.id}/${fileSlug(row.name)}.${opts.extension}`,
     tokens: tokens.map((t) => toExportToken(t, { now: opts.now, staleAfterHours: row.stale_after_hours })),
     manageable: opts.manageable,
     createdAt: row.created_at,
