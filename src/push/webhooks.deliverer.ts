@@ -1,5 +1,6 @@
 // Draining the webhook outbox: claim due deliveries, re-check that the organisation may still
 // see the event, sign the body and POST it through the SSRF guard; retry with growing pauses.
+// SIEM connectors ride the same outbox; their answers are read by the vendor's rules.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -11,7 +12,8 @@ import type { EventRow, WebhookDeliveryRow, WebhookRow } from '../store/schema.j
 import { payloadFor, type StoredEventData } from './outbox.js';
 import { createPump, type Pump } from './pump.js';
 import { checkUrlShape, guardedLookup, OutboundRefusedError, outboundPolicy, systemResolver, type Resolver } from './ssrf.js';
-import { buildBody, type OutgoingEvent, type WebhookFormat } from './webhooks.formats.js';
+import { answerText, parseOptions, type VendorAnswer, type Verdict } from './siem-connectors.js';
+import { buildRequest, type OutgoingEvent, type WebhookFormat } from './webhooks.formats.js';
 import { claimDueDeliveries, completeDelivery, findEventsByIds, findWebhooksByIds, type DeliveryOutcome } from './webhooks.repository.js';
 
 export const webhookUserAgent = 'Tocsin-Webhook/1';
@@ -33,8 +35,11 @@ export interface DelivererOptions {
 export interface AttemptResult {
   delivered: boolean;
   status: number | null;
+  /** why it failed; on a delivered attempt, what the receiver reported (e.g. documents a SIEM refused) */
   error: string | null;
   durationMs: number;
+  /** a failure that no retry can mend: the delivery fails now */
+  final?: boolean;
 }
 
 export function createWebhookPump(ctx: AppContext, options: DelivererOptions = {}): Pump {
@@ -130,10 +135,14 @@ function retryOrGiveUp(ctx: AppContext, options: DelivererOptions, delivery: Web
   const now = ctx.now().toISOString();
   const attempts = delivery.attempts + 1;
   if (result.delivered) {
-    return { status: 'delivered', attempts, last_status: result.status, last_error: null, duration_ms: result.durationMs, delivered_at: now };
+    return { status: 'delivered', attempts, last_status: result.status, last_error: result.error, duration_ms: result.durationMs, delivered_at: now };
   }
   const deadline = addMs(delivery.created_at, ctx.config.webhookRetryHours * 3_600_000);
   const failed = { attempts, last_status: result.status, last_error: result.error, duration_ms: result.durationMs };
+  if (result.final) {
+    ctx.log.warn({ webhookId: delivery.webhook_id, eventId: delivery.event_id, attempts, error: result.error }, 'webhook delivery refused for good');
+    return { ...failed, status: 'failed' };
+  }
   if (now >= deadline) {
     ctx.log.warn({ webhookId: delivery.webhook_id, eventId: delivery.event_id, attempts, error: result.error }, 'webhook delivery given up');
     return { ...failed, status: 'failed' };
@@ -167,19 +176,50 @@ export function verifySignature(secret: string, header: string, body: string | B
 
 /** Build, sign and POST one event to a webhook; the test endpoint uses it for pings. */
 export async function sendWebhookEvent(ctx: AppContext, webhook: WebhookRow, event: OutgoingEvent, options: DelivererOptions = {}): Promise<AttemptResult> {
-  const body = JSON.stringify(buildBody(webhook.format as WebhookFormat, event, ctx.config.publicUrl));
+  const request = buildRequest(
+    { id: webhook.id, url: webhook.url, format: webhook.format as WebhookFormat, credential: webhook.credential, options: parseOptions(webhook.options) },
+    event,
+    ctx.config.publicUrl,
+  );
+  // Nothing for this receiver in the event (an Elastic connector and a warning without indicators).
+  if ('skip' in request) return { delivered: true, status: null, error: request.skip, durationMs: 0 };
+  const body = request.body;
   const t = Math.floor(ctx.now().getTime() / 1000);
   const eventId = event.id === 0 ? `ping_${randomUUID()}` : String(event.id);
   const headers = {
-    'Content-Type': 'application/json',
+    'Content-Type': request.contentType,
     'User-Agent': webhookUserAgent,
     'Tocsin-Signature': signPayload(webhook.secret, body, t),
     'Tocsin-Event-Id': eventId,
     'Tocsin-Event-Type': event.type,
     // The same on every retry of one event, so receivers can drop repeats.
     'Idempotency-Key': event.id === 0 ? eventId : `evt_${event.id}`,
+    ...request.headers,
   };
-  return postJson(webhook.url, body, headers, { timeoutMs: ctx.config.webhookTimeoutMs, allow: ctx.config.outboundAllow, resolver: options.resolver ?? systemResolver });
+  const opts = { timeoutMs: ctx.config.webhookTimeoutMs, allow: ctx.config.outboundAllow, resolver: options.resolver ?? systemResolver, maxAnswerBytes: request.maxAnswerBytes };
+  const answer = await postBody(request.url, body, headers, opts);
+  return readAnswer(answer, request.read);
+}
+
+/** What came back from one POST, before anyone judged it. */
+export interface RawAnswer {
+  status: number | null;
+  /** why there is no answer (connection, timeout, the guard) */
+  error: string | null;
+  /** the answer's body, up to the read limit */
+  body: string;
+  complete: boolean;
+  location: string | undefined;
+  durationMs: number;
+}
+
+/** The vendor's verdict when it has one; otherwise any 2xx is delivered. */
+function readAnswer(answer: RawAnswer, read: ((a: VendorAnswer) => Verdict | null) | undefined): AttemptResult {
+  if (answer.status !== null && read) {
+    const verdict = read({ status: answer.status, body: answer.body, complete: answer.complete });
+    if (verdict) return { delivered: verdict.delivered, status: answer.status, error: verdict.error, durationMs: answer.durationMs, ...(verdict.final ? { final: true } : {}) };
+  }
+  return outcome(answer.status, answer.error, answer.body.slice(0, 300), answer.location, answer.durationMs);
 }
 
 /**
@@ -192,28 +232,41 @@ export async function postJson(
   headers: Record<string, string>,
   opts: { timeoutMs: number; allow: readonly string[]; resolver: Resolver },
 ): Promise<AttemptResult> {
+  return readAnswer(await postBody(rawUrl, body, headers, opts), undefined);
+}
+
+/** POST through the SSRF guard and collect the answer (its first `maxAnswerBytes`, 64 KiB by default). */
+export async function postBody(
+  rawUrl: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: { timeoutMs: number; allow: readonly string[]; resolver: Resolver; maxAnswerBytes?: number | undefined },
+): Promise<RawAnswer> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const limit = opts.maxAnswerBytes ?? maxResponseBytes;
   const policy = outboundPolicy(opts.allow);
   let url: URL;
   try {
     url = checkUrlShape(rawUrl, policy).url;
   } catch (err) {
-    return { delivered: false, status: null, error: (err as Error).message, durationMs: 0 };
+    return { status: null, error: (err as Error).message, body: '', complete: false, location: undefined, durationMs: 0 };
   }
   const client = url.protocol === 'https:' ? https : http;
 
-  return new Promise<AttemptResult>((resolve) => {
+  return new Promise<RawAnswer>((resolve) => {
     let settled = false;
     let status: number | null = null;
-    let snippet = '';
+    const chunks: Buffer[] = [];
+    let read = 0;
+    let complete = false;
     let location: string | undefined;
     const finish = (error: string | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       request.destroy();
-      resolve(outcome(status, error, snippet, location, elapsed()));
+      resolve({ status, error, body: Buffer.concat(chunks).subarray(0, limit).toString('utf8'), complete, location, durationMs: elapsed() });
     };
     const request = client.request(
       url,
@@ -227,13 +280,15 @@ export async function postJson(
       (response) => {
         status = response.statusCode ?? null;
         location = typeof response.headers.location === 'string' ? response.headers.location : undefined;
-        let read = 0;
         response.on('data', (chunk: Buffer) => {
-          if (snippet.length < 300) snippet += chunk.subarray(0, 300).toString('utf8');
+          if (read < limit) chunks.push(chunk);
           read += chunk.length;
-          if (read >= maxResponseBytes) finish(null);
+          if (read > limit) finish(null);
         });
-        response.on('end', () => finish(null));
+        response.on('end', () => {
+          complete = true;
+          finish(null);
+        });
         response.on('error', () => finish(null));
       },
     );
@@ -254,9 +309,8 @@ function outcome(status: number | null, error: string | null, snippet: string, l
   return { delivered: false, status, error: `HTTP ${status}${text ? `: ${text}` : ''}`, durationMs };
 }
 
-/** Receiver text goes into the delivery log: no control characters, one line. */
 function clean(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+  return answerText(text, Number.MAX_SAFE_INTEGER);
 }
 
 function describeError(failure: Error): string {

@@ -1,10 +1,16 @@
-// What a webhook receiver gets in the body: the event as JSON, a Slack message, or a Microsoft
-// Teams MessageCard. Pure functions over the payload the policy already chose for the reader.
+// What a webhook receiver gets: the event as JSON, a Slack message, a Microsoft Teams
+// MessageCard, or a SIEM's own format (Splunk HEC events, Elastic _bulk NDJSON) with its
+// credential. Pure functions over the payload the policy already chose for the reader.
 import { defang } from '../stix/extract.js';
 import { isWarningKind, warningKindLabels } from '../stix/vocab.js';
 import { explainMatch, matchCountText, toWatchlistAlert, type WatchlistAlert } from '../watchlists/watchlist-event.js';
+import { authorizationHeader, connectorFormats, elasticOptions, splunkOptions, type ConnectorOptionsInput, type VendorAnswer, type Verdict } from './siem-connectors.js';
+import { bulkBody, bulkUrl, elasticDocuments, readBulkAnswer } from './siem-elastic.js';
+import { hecUrl, readHecAnswer, splunkBody, splunkEvents } from './siem-splunk.js';
 
-export const webhookFormats = ['json', 'slack', 'teams'] as const;
+export const chatFormats = ['json', 'slack', 'teams'] as const;
+export type ChatFormat = (typeof chatFormats)[number];
+export const webhookFormats = [...chatFormats, ...connectorFormats] as const;
 export type WebhookFormat = (typeof webhookFormats)[number];
 
 /** One event as it leaves the hub; `data` is what this reader may see (payloadFor). */
@@ -45,7 +51,79 @@ const eventLabels: Readonly<Record<string, string>> = {
   ping: 'Test message',
 };
 
-export function buildBody(format: WebhookFormat, event: OutgoingEvent, publicUrl: string): Record<string, unknown> {
+/** The webhook as the request builder needs it. */
+export interface WebhookTarget {
+  id: string;
+  url: string;
+  format: WebhookFormat;
+  credential: string | null;
+  options: ConnectorOptionsInput;
+}
+
+/** One POST: where, what, and how to read the answer. */
+export interface OutgoingRequest {
+  url: string;
+  body: string;
+  contentType: string;
+  /** added to the hub's own headers (signature, event id, idempotency key) */
+  headers: Record<string, string>;
+  /** how much of the answer to read; the default reads a snippet for the log */
+  maxAnswerBytes?: number;
+  /** the vendor's reading of an answer; null or absent: any 2xx is delivered */
+  read?: (answer: VendorAnswer) => Verdict | null;
+}
+
+/** A SIEM's answers are parsed, so more of them is read than of a webhook's. */
+export const maxVendorAnswerBytes = 4 * 1024 * 1024;
+
+/** The request for one event, or `skip` when the format has nothing to carry for it. */
+export function buildRequest(target: WebhookTarget, event: OutgoingEvent, publicUrl: string): OutgoingRequest | { skip: string } {
+  const env = { publicUrl, webhookId: target.id };
+  switch (target.format) {
+    case 'json':
+    case 'slack':
+    case 'teams':
+      // Byte for byte what these formats always sent.
+      return { url: target.url, body: JSON.stringify(buildBody(target.format, event, publicUrl)), contentType: 'application/json', headers: {} };
+    case 'splunk-hec': {
+      const events = splunkEvents(event, splunkOptions(target.options), env);
+      if (events.length === 0) return { skip: 'nothing to send: the event has no records for Splunk' };
+      return {
+        url: hecUrl(target.url),
+        body: splunkBody(events),
+        contentType: 'application/json',
+        headers: {
+          Authorization: authorizationHeader('splunk-hec', target.options, requireCredential(target)),
+          // Needed when the token has indexer acknowledgement on; ignored otherwise. A GUID, as HEC wants.
+          'X-Splunk-Request-Channel': target.id,
+        },
+        maxAnswerBytes: maxVendorAnswerBytes,
+        read: readHecAnswer,
+      };
+    }
+    case 'elastic-bulk': {
+      const opts = elasticOptions(target.options);
+      const docs = elasticDocuments(event, opts, env);
+      if (docs.length === 0) return { skip: 'nothing to send: the event has no indicators Elastic can hold' };
+      return {
+        url: bulkUrl(target.url),
+        body: bulkBody(docs, opts.index),
+        contentType: 'application/x-ndjson',
+        headers: { Authorization: authorizationHeader('elastic-bulk', target.options, requireCredential(target)), Accept: 'application/json' },
+        maxAnswerBytes: maxVendorAnswerBytes,
+        read: (answer) => readBulkAnswer(answer, docs.length),
+      };
+    }
+  }
+}
+
+function requireCredential(target: WebhookTarget): string {
+  // The service never saves a connector without one; a row edited by hand is a bug to see.
+  if (!target.credential) throw new Error(`webhook ${target.id} (${target.format}) has no credential`);
+  return target.credential;
+}
+
+export function buildBody(format: ChatFormat, event: OutgoingEvent, publicUrl: string): Record<string, unknown> {
   switch (format) {
     case 'json':
       return { id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data };

@@ -4,7 +4,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { DialectName } from '../store/dialect.js';
 import type { Database, EventRow, WebhookDeliveryRow, WebhookRow, WebhooksTable } from '../store/schema.js';
 
-export type WebhookRowUpdate = Partial<Pick<WebhookRow, 'name' | 'url' | 'format' | 'filter' | 'enabled' | 'secret' | 'updated_at'>>;
+export type WebhookRowUpdate = Partial<Pick<WebhookRow, 'name' | 'url' | 'format' | 'filter' | 'enabled' | 'secret' | 'credential' | 'options' | 'updated_at'>>;
 
 export interface DeliveryLogRow extends WebhookDeliveryRow {
   event_type: string | null;

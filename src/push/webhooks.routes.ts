@@ -44,7 +44,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.patch(
     '/webhooks/:id',
-    { schema: { tags, summary: 'Change a webhook (name, URL, format, filter, on/off)', params: IdParams, body: WebhookPatchSchema, response: { 200: WebhookSchema, ...errorResponses } } },
+    { schema: { tags, summary: 'Change a webhook (name, URL, format, filter, on/off; a connector\'s credential and options)', params: IdParams, body: WebhookPatchSchema, response: { 200: WebhookSchema, ...errorResponses } } },
     async (request) => updateWebhook(ctx, actorOf(request), request.params.id, request.body),
   );
 

@@ -1,5 +1,6 @@
 // Webhooks of an organisation: its admins (and the operator) add receivers, rotate signing
 // secrets, send test pings and read the delivery log. Other organisations never see them.
+// SIEM connectors (splunk-hec, elastic-bulk) are webhooks with a vendor credential and options.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
@@ -8,6 +9,18 @@ import { AppError, notFound } from '../errors.js';
 import { requireOrgAdmin, type Actor } from '../orgs/actor.js';
 import type { Database, WebhookRow } from '../store/schema.js';
 import { parseFilter, type AlertFilter } from './filters.js';
+import {
+  checkConnectorUrl,
+  cleanConnectorOptions,
+  cleanCredential,
+  credentialHint,
+  effectiveOptions,
+  isConnectorFormat,
+  parseOptions,
+  type ConnectorOptionsInput,
+  type ElasticOptions,
+  type SplunkOptions,
+} from './siem-connectors.js';
 import { checkOutboundUrl, describeUrl, systemResolver, type Resolver } from './ssrf.js';
 import { sendWebhookEvent, type AttemptResult } from './webhooks.deliverer.js';
 import type { WebhookFormat } from './webhooks.formats.js';
@@ -32,6 +45,10 @@ export interface Webhook {
   enabled: boolean;
   /** the last characters of the signing secret, to tell which one a receiver holds */
   secretHint: string;
+  /** SIEM connectors only: the options in effect (defaults filled in) */
+  options?: SplunkOptions | ElasticOptions;
+  /** SIEM connectors only: which credential is stored (never the credential) */
+  credentialHint?: string | null;
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
@@ -43,6 +60,10 @@ export interface WebhookInput {
   format: WebhookFormat;
   filter?: AlertFilter | undefined;
   enabled?: boolean | undefined;
+  /** SIEM connectors: the vendor credential (write-only) */
+  credential?: string | undefined;
+  /** SIEM connectors: replaces all options; absent keys take their defaults */
+  options?: ConnectorOptionsInput | undefined;
 }
 
 export type WebhookPatch = Partial<WebhookInput>;
@@ -82,8 +103,9 @@ export async function listWebhooks(ctx: AppContext, actor: Actor, orgId: string)
 export async function createWebhook(ctx: AppContext, actor: Actor, orgId: string, input: WebhookInput, options: WebhookServiceOptions = {}): Promise<{ webhook: Webhook; secret: string }> {
   requireWebhookAdmin(actor, orgId, 'add webhooks to this organisation');
   const name = cleanName(input.name);
+  const connector = connectorFields(input.format, input.options, input.credential, null);
   // DNS before the transaction: a slow resolver must not hold the store.
-  const url = await checkUrl(ctx, input.url, options);
+  const url = await checkUrl(ctx, input.url, options, input.format);
   const filter = cleanFilter(input.filter ?? {});
   const secret = newSecret();
   const id = randomUUID();
@@ -100,6 +122,8 @@ export async function createWebhook(ctx: AppContext, actor: Actor, orgId: string
       format: input.format,
       filter: JSON.stringify(filter),
       enabled: input.enabled === false ? 0 : 1,
+      credential: connector.credential,
+      options: connector.options,
       created_by: actor.userId,
       created_at: now,
       updated_at: now,
@@ -110,7 +134,8 @@ export async function createWebhook(ctx: AppContext, actor: Actor, orgId: string
       orgId,
       targetType: 'webhook',
       targetId: id,
-      details: { name, format: input.format, destination: describeUrl(url), enabled: row.enabled === 1, filter },
+      // The options are settings (an index name), never secrets; the credential stays out.
+      details: { name, format: input.format, destination: describeUrl(url), enabled: row.enabled === 1, filter, ...(isConnectorFormat(input.format) ? { options: parseOptions(row.options) } : {}) },
     });
     return { webhook: toWebhook(row), secret };
   });
@@ -122,18 +147,24 @@ export async function getWebhook(ctx: AppContext, actor: Actor, id: string): Pro
 
 export async function updateWebhook(ctx: AppContext, actor: Actor, id: string, patch: WebhookPatch, options: WebhookServiceOptions = {}): Promise<Webhook> {
   // Permission first (cheap, and no DNS lookups on behalf of someone who may not change it).
-  await findManagedWebhook(ctx.db, actor, id, 'change this webhook');
+  const before = await findManagedWebhook(ctx.db, actor, id, 'change this webhook');
+  const format = patch.format ?? (before.format as WebhookFormat);
   const name = patch.name === undefined ? undefined : cleanName(patch.name);
-  const url = patch.url === undefined ? undefined : await checkUrl(ctx, patch.url, options);
+  const url = patch.url === undefined ? undefined : await checkUrl(ctx, patch.url, options, format);
   const filter = patch.filter === undefined ? undefined : JSON.stringify(cleanFilter(patch.filter));
   return ctx.db.transaction().execute(async (trx) => {
     const row = await findManagedWebhook(trx, actor, id, 'change this webhook');
+    const connector = connectorFields(format, patch.options, patch.credential, row);
+    // A URL saved for another format may not suit this one (a Splunk /raw endpoint).
+    if (url === undefined && format !== row.format && isConnectorFormat(format)) checkConnectorUrl(format, new URL(row.url));
     const update: WebhookRowUpdate = {};
     if (name !== undefined && name !== row.name) update.name = name;
     if (url !== undefined && url !== row.url) update.url = url;
-    if (patch.format !== undefined && patch.format !== row.format) update.format = patch.format;
+    if (format !== row.format) update.format = format;
     if (filter !== undefined && filter !== row.filter) update.filter = filter;
     if (patch.enabled !== undefined && (patch.enabled ? 1 : 0) !== row.enabled) update.enabled = patch.enabled ? 1 : 0;
+    if (connector.credential !== row.credential) update.credential = connector.credential;
+    if (connector.options !== row.options) update.options = connector.options;
     const fields = Object.keys(update);
     if (fields.length === 0) return toWebhook(row);
     update.updated_at = ctx.now().toISOString();
@@ -147,6 +178,7 @@ export async function updateWebhook(ctx: AppContext, actor: Actor, id: string, p
         fields,
         ...(update.url !== undefined ? { destination: describeUrl(update.url), previousDestination: describeUrl(row.url) } : {}),
         ...(update.enabled !== undefined ? { enabled: update.enabled === 1 } : {}),
+        ...(update.options !== undefined ? { options: parseOptions(update.options) } : {}),
       },
     });
     return toWebhook({ ...row, ...update });
@@ -216,13 +248,44 @@ async function findManagedWebhook(db: Kysely<Database>, actor: Actor, id: string
   return row;
 }
 
-async function checkUrl(ctx: AppContext, raw: string, options: WebhookServiceOptions): Promise<string> {
+async function checkUrl(ctx: AppContext, raw: string, options: WebhookServiceOptions, format: WebhookFormat): Promise<string> {
   const url = await checkOutboundUrl(raw.trim(), ctx.config.outboundAllow, options.resolver ?? systemResolver);
   // The fragment never reaches the receiver; store what will actually be called.
   url.hash = '';
+  if (isConnectorFormat(format)) checkConnectorUrl(format, url);
   const href = url.toString();
   if (href.length > webhookUrlMaxLength) throw new AppError('VALIDATION_FAILED', { detail: `url must be at most ${webhookUrlMaxLength} characters` });
   return href;
+}
+
+/**
+ * The credential and options columns for a webhook of `format`. Chat formats have neither. A
+ * connector keeps its credential across a PATCH unless one is given, but a new vendor (or a
+ * new Elastic authentication kind or user) needs a new credential: the old one cannot work there.
+ */
+function connectorFields(
+  format: WebhookFormat,
+  optionsInput: ConnectorOptionsInput | undefined,
+  credentialInput: string | undefined,
+  existing: WebhookRow | null,
+): { credential: string | null; options: string } {
+  if (!isConnectorFormat(format)) {
+    if (credentialInput !== undefined || optionsInput !== undefined) {
+      throw new AppError('VALIDATION_FAILED', { detail: 'credential and options are used only by the splunk-hec and elastic-bulk formats' });
+    }
+    return { credential: null, options: '{}' };
+  }
+  const sameFormat = existing !== null && existing.format === format;
+  const before = sameFormat ? parseOptions(existing.options) : {};
+  const options = optionsInput === undefined ? before : cleanConnectorOptions(format, optionsInput);
+  // A password belongs to its user: a new user name needs its password too.
+  const authChanged = sameFormat && ((before.auth ?? 'api-key') !== (options.auth ?? 'api-key') || before.username !== options.username);
+  if (credentialInput === undefined) {
+    if (!sameFormat || !existing.credential) throw new AppError('VALIDATION_FAILED', { detail: `credential is required for ${format}` });
+    if (authChanged) throw new AppError('VALIDATION_FAILED', { detail: 'credential is required when options.auth or options.username changes' });
+    return { credential: existing.credential, options: JSON.stringify(options) };
+  }
+  return { credential: cleanCredential(format, options, credentialInput), options: JSON.stringify(options) };
 }
 
 /** `whsec_` and 32 random bytes: a key for HMAC-SHA256 that receivers paste as it is. */
@@ -260,6 +323,9 @@ function toWebhook(row: WebhookRow): Webhook {
     filter: parseFilter(row.filter),
     enabled: row.enabled === 1,
     secretHint: `whsec_…${row.secret.slice(-4)}`,
+    ...(isConnectorFormat(row.format)
+      ? { options: effectiveOptions(row.format, parseOptions(row.options)), credentialHint: credentialHint(row.format, parseOptions(row.options), row.credential) }
+      : {}),
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -13,6 +13,7 @@ import * as m2026112208 from './migrations/2026112208-stix-imports.js';
 import * as m2026112209 from './migrations/2026112209-intel.js';
 import * as m2026112212 from './migrations/2026112212-watchlists.js';
 import * as m2026120701 from './migrations/2026120701-exports.js';
+import * as m2026120702 from './migrations/2026120702-siem-connectors.js';
 
 const migrations: Record<string, Migration> = {
   '2026112201-initial': m2026112201,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026112209-intel': m2026112209,
   '2026112212-watchlists': m2026112212,
   '2026120701-exports': m2026120701,
+  '2026120702-siem-connectors': m2026120702,
 };
 
 class StaticProvider implements MigrationProvider {

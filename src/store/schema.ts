@@ -251,11 +251,18 @@ export interface WebhooksTable {
   url: string;
   /** HMAC signing key: must be readable to sign, so it is not hashed; shown once at creation */
   secret: string;
-  /** json | slack | teams */
+  /** json | slack | teams | splunk-hec | elastic-bulk */
   format: string;
   /** JSON AlertFilter */
   filter: string;
   enabled: number;
+  /**
+   * SIEM connectors: the vendor credential the hub sends (HEC token, Elastic API key or
+   * password). Readable because it must be sent; never returned by the API. Null otherwise.
+   */
+  credential: string | null;
+  /** JSON connector options (src/push/siem-connectors.ts), '{}' for the chat formats */
+  options: string;
   created_by: string | null;
   created_at: string;
   updated_at: string;
