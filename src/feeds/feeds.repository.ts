@@ -4,6 +4,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import type { DialectName } from '../store/dialect.js';
 import type { Database, FeedRow, FeedRunRow, FeedRunsTable, FeedsTable } from '../store/schema.js';
 import type { IndicatorType } from '../stix/observables.js';
+import { addTo } from '../collections.js';
 
 export type FeedRowUpdate = Partial<Omit<FeedRow, 'id' | 'created_at' | 'created_by'>>;
 export type FeedRunUpdate = Partial<Omit<FeedRunRow, 'id' | 'feed_id' | 'trigger' | 'started_at'>>;
@@ -130,7 +131,7 @@ export async function ageOutMentions(db: Kysely<Database>, feedId: string, ids: 
       .where('mentions.last_seen', 'is', null)
       .execute();
     const byType = new Map<string, number[]>();
-    for (const r of rows) byType.set(r.type, [...(byType.get(r.type) ?? []), r.observable_id]);
+    for (const r of rows) addTo(byType, r.type, r.observable_id);
     for (const [type, group] of byType) {
       await db
         .updateTable('mentions')

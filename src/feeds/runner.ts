@@ -238,10 +238,10 @@ async function execute(ctx: AppContext, feed: FeedRow, state: RunState): Promise
     outcome = await readSource(io);
     if (state.controller.signal.aborted) throw new StoppedError();
     if (outcome.status === 'complete' && outcome.fullListing) {
-      if (sink.listed.size === 0 && known.size > 0) {
+      if (known.listedCount === 0 && known.size > 0) {
         addWarning(tally, 'The source listed nothing this time; its previous values were kept (they are retired only after a listing that is not empty).');
       } else {
-        expired += await retireVanished(ctx, feed, [...known.values()].map((k) => k.observableId), sink.listed, now);
+        expired += await retireVanished(ctx, feed, known.unlistedIds(), now);
       }
     }
   } catch (err) {
@@ -377,14 +377,14 @@ function validityDays(feed: FeedRow): Map<IndicatorType, number> {
 }
 
 /** What the feed's on_vanish setting says to do with values it no longer lists. Returns how many. */
-async function retireVanished(ctx: AppContext, feed: FeedRow, knownIds: readonly number[], listed: ReadonlySet<number>, now: string): Promise<number> {
+async function retireVanished(ctx: AppContext, feed: FeedRow, unlisted: readonly number[], now: string): Promise<number> {
+  if (unlisted.length === 0) return 0;
   const action = feed.on_vanish as VanishAction;
   return ctx.db.transaction().execute(async (trx) => {
     if (action === 'keep') {
-      const gone = knownIds.filter((id) => !listed.has(id));
-      return ageOutMentions(trx, feed.id, gone, { at: now, validUntil: (type) => validUntilFor(type, now, { expiryDays: feed.expiry_days }) });
+      return ageOutMentions(trx, feed.id, unlisted, { at: now, validUntil: (type) => validUntilFor(type, now, { expiryDays: feed.expiry_days }) });
     }
-    const gone = await retireMentions(trx, feed.id, { keep: listed, status: action === 'withdraw' ? 'withdrawn' : 'expired', at: now });
+    const gone = await retireMentions(trx, feed.id, { only: unlisted, status: action === 'withdraw' ? 'withdrawn' : 'expired', at: now });
     return gone.length;
   });
 }

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
 import { intelArrived, publishArrival } from '../intel/arrivals.js';
-import { ingestMentions, observableKey, type KnownMention, type MentionInput } from '../intel/ingest.repository.js';
+import { ingestMentions, observableKey, type KnownMentions, type MentionInput } from '../intel/ingest.repository.js';
 import { validUntilFor } from '../intel/lifecycle.js';
 import type { WarningListMatcher } from '../intel/warning-lists.js';
 import { insertShare } from '../sharing/shares.js';
@@ -35,14 +35,12 @@ export function stricterTlp(a: Tlp, b: Tlp | undefined): Tlp {
 
 export class FeedSink {
   readonly counts: SinkCounts = { records: 0, created: 0, updated: 0, unchanged: 0, filtered: 0, skipped: 0, skippedByKind: {}, watchMatches: 0 };
-  /** observable ids the source listed in this run */
-  readonly listed = new Set<number>();
 
   constructor(
     private readonly ctx: AppContext,
     private readonly feed: FeedRow,
     private readonly deps: {
-      known: Map<string, KnownMention>;
+      known: KnownMentions;
       matcher: WarningListMatcher;
       filter: FeedFilter;
       cursor: FeedCursor;
@@ -77,8 +75,7 @@ export class FeedSink {
         continue;
       }
       const key = observableKey(record.type, record.value);
-      const k = deps.known.get(key);
-      if ((k && this.listed.has(k.observableId)) || seenInBatch.has(key)) {
+      if (deps.known.isListed(key) || seenInBatch.has(key)) {
         this.skip('duplicate');
         continue;
       }
@@ -95,8 +92,11 @@ export class FeedSink {
 
     const arrived = await this.ctx.db.transaction().execute(async (trx) => {
       const inputs: MentionInput[] = [];
+      // One lookup per TLP and batch, not an await per record.
+      const shares = new Map<Tlp, string>();
       for (const { record, tlp, confidence } of wanted) {
-        const shareId = await this.shareFor(trx, tlp);
+        let shareId = shares.get(tlp);
+        if (shareId === undefined) shares.set(tlp, (shareId = await this.shareFor(trx, tlp)));
         const stream = deps.mode === 'stream';
         inputs.push({
           type: record.type,
@@ -120,10 +120,6 @@ export class FeedSink {
       this.counts.created += result.created;
       this.counts.updated += result.updated;
       this.counts.unchanged += result.unchanged;
-      for (const input of inputs) {
-        const k = deps.known.get(observableKey(input.type, input.value));
-        if (k) this.listed.add(k.observableId);
-      }
       return intelArrived(this.ctx, trx, { kind: 'feed', id: feed.id, label: feed.name }, result.touched);
     });
     this.counts.watchMatches += arrived.matches;

@@ -20,6 +20,8 @@ declare module 'fastify' {
     sessionOnly?: boolean;
     /** allowed while an admin still has to set up TOTP */
     allowWithoutTotp?: boolean;
+    /** a POST that only reads (a body too large for a query string): a read-scope token may call it */
+    readOnly?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -69,7 +71,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
       // Changing state needs write, or admin: an observer admin's token holds read+admin but
       // never write, and must still manage its organisation (services check the exact scope).
       const { scopes } = request.actor;
-      if (!safeMethods.has(request.method) && !scopes.has('write') && !scopes.has('admin') && !config.public) {
+      if (!safeMethods.has(request.method) && !scopes.has('write') && !scopes.has('admin') && !config.public && !config.readOnly) {
         throw new AppError('SCOPE_INSUFFICIENT', { scope: 'write' });
       }
       return;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceShares } from '../sharing/reference-shares.js';
 import { createTestStore, dialects, type TestStore } from '../test/harness.js';
-import { ingestMentions, loadKnownMentions, observableKey, retireMentions, type MentionInput } from './ingest.repository.js';
+import { ingestMentions, KnownMentions, loadKnownMentions, observableKey, retireMentions, type MentionInput } from './ingest.repository.js';
 import { loadWarningListMatcher, seedWarningLists, type WarningListMatcher } from './warning-lists.js';
 
 const now = '2026-12-01T00:00:00.000Z';
@@ -82,5 +82,78 @@ describe.each(dialects)('intel ingest (%s)', (dialect) => {
       'docs.google.com': null,
       '8.8.8.0/24': 'public-resolvers',
     });
+  });
+});
+
+describe('observableKey', () => {
+  it('gives every (type, value) a key of its own, packed or not', () => {
+    const pairs: Array<[string, string]> = [
+      ['ipv4', '1.2.3.4'],
+      ['ipv4', '1.2.3.40'],
+      ['ipv4', '0.0.0.0'],
+      ['ipv4', '255.255.255.255'],
+      // not canonical: never packed, so never the same key as the canonical form
+      ['ipv4', '01.2.3.4'],
+      ['ipv4', '1.2.3.4.5'],
+      ['ipv4', '256.1.1.1'],
+      ['ipv4', '1.2.3'],
+      ['ipv4', '1..2.3'],
+      ['ipv6', '1.2.3.4'],
+      ['domain', '1.2.3.4'],
+      ['md5', 'd41d8cd98f00b204e9800998ecf8427e'],
+      ['md5', 'D41D8CD98F00B204E9800998ECF8427E'],
+      ['sha1', 'da39a3ee5e6b4b0d3255bfef95601890afd80709'],
+      ['sha1', 'da39a3ee5e6b4b0d3255bfef95601890afd8070'],
+      ['sha256', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+      ['sha256', 'zzb0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+      ['url', 'http://1.2.3.4/'],
+    ];
+    const keys = pairs.map(([t, v]) => observableKey(t, v));
+    expect(new Set(keys).size).toBe(pairs.length);
+    // Stable: the same pair, the same key.
+    expect(pairs.map(([t, v]) => observableKey(t, v))).toEqual(keys);
+    // Packed forms are short: four bytes of address, half the hex of a hash (plus a type code).
+    expect(observableKey('ipv4', '255.255.255.255')).toHaveLength(5);
+    expect(observableKey('sha1', 'da39a3ee5e6b4b0d3255bfef95601890afd80709')).toHaveLength(21);
+    expect(observableKey('ipv4', '01.2.3.4')).toBe('ipv4\u000001.2.3.4');
+  });
+
+  it('never packs two different addresses into one key (every octet, every position)', () => {
+    const values = new Set<string>();
+    for (let o = 0; o < 256; o++) for (const v of [`${o}.0.0.1`, `1.${o}.0.0`, `1.0.${o}.0`, `1.0.0.${o}`]) values.add(v);
+    const keys = new Set([...values].map((v) => observableKey('ipv4', v)));
+    expect(keys.size).toBe(values.size);
+    expect([...keys].every((k) => k.length === 5)).toBe(true);
+  });
+});
+
+describe('KnownMentions', () => {
+  it('keeps id, signature and the listed mark exactly, past the packed signatures and for large ids', () => {
+    const known = new KnownMentions();
+    const want = new Map<string, { observableId: number; signature: string; listed: boolean }>();
+    for (let i = 0; i < 300; i++) {
+      // 100 signatures (more than are packed), ids up to past 2^40
+      const m = { observableId: i % 3 === 0 ? 2 ** 40 + i : i + 1, signature: `share|${i % 100}` };
+      const listed = i % 2 === 0;
+      known.set(observableKey('ipv4', `10.0.${i >> 8}.${i & 255}`), m, listed);
+      want.set(observableKey('ipv4', `10.0.${i >> 8}.${i & 255}`), { ...m, listed });
+    }
+    expect(known.size).toBe(300);
+    expect(known.listedCount).toBe(150);
+    for (const [key, w] of want) {
+      expect(known.get(key)).toEqual({ observableId: w.observableId, signature: w.signature });
+      expect(known.isListed(key)).toBe(w.listed);
+    }
+    const unlisted = [...want.values()].filter((w) => !w.listed).map((w) => w.observableId);
+    expect(known.unlistedIds().sort()).toEqual(unlisted.sort());
+    // Marking is idempotent and survives a change of signature.
+    const first = [...want.keys()][1]!;
+    known.markListed(first);
+    known.markListed(first);
+    known.set(first, { observableId: 7, signature: 'changed' });
+    expect(known.isListed(first)).toBe(true);
+    expect(known.listedCount).toBe(151);
+    expect(known.get(first)).toEqual({ observableId: 7, signature: 'changed' });
+    expect(known.isListed(observableKey('ipv4', '192.0.2.1'))).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, WarningListsTable } from '../store/schema.js';
 import { chunks } from './intel.repository.js';
+import { addTo } from '../collections.js';
 
 export type WarningListRecord = Selectable<WarningListsTable>;
 
@@ -43,7 +44,7 @@ export async function addWarningListEntries(db: Kysely<Database>, listId: string
 
 export async function removeWarningListEntries(db: Kysely<Database>, listId: string, entries: ReadonlyArray<{ type: string; value: string }>): Promise<void> {
   const byType = new Map<string, string[]>();
-  for (const e of entries) byType.set(e.type, [...(byType.get(e.type) ?? []), e.value]);
+  for (const e of entries) addTo(byType, e.type, e.value);
   for (const [type, values] of byType) {
     for (const part of chunks(values)) await db.deleteFrom('warning_list_entries').where('list_id', '=', listId).where('type', '=', type).where('value', 'in', part).execute();
   }

@@ -2,9 +2,11 @@
 // reader may see (with their source's label), sighting totals, search and co-mentions.
 // Every query that returns or counts mentions filters them with the sharing policy.
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
-import { visibleTo, type Reader } from '../sharing/policy.js';
+import { readerShape, visibleTo, type Reader } from '../sharing/policy.js';
+import { runTemplate } from '../store/query-template.js';
 import { dialectOf } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
+import { addTo } from '../collections.js';
 
 /** IN lists are cut to this size: SQLite limits the variables of one statement. */
 export const chunkSize = 500;
@@ -50,11 +52,11 @@ const observableColumns = [
 /** Observables by (type, value): one statement per type and chunk, never one per value. */
 export async function findObservablesByValue(db: Kysely<Database>, wanted: ReadonlyArray<{ type: string; value: string }>): Promise<ObservableRecord[]> {
   const byType = new Map<string, string[]>();
-  for (const w of wanted) byType.set(w.type, [...(byType.get(w.type) ?? []), w.value]);
+  for (const w of wanted) addTo(byType, w.type, w.value);
   const out: ObservableRecord[] = [];
   for (const [type, values] of byType) {
     for (const part of chunks([...new Set(values)])) {
-      out.push(...(await db.selectFrom('observables').select(observableColumns).where('type', '=', type).where('value', 'in', part).execute()));
+      out.push(...(await runTemplate(db, 'observables by value', { type, part }, (v) => db.selectFrom('observables').select(observableColumns).where('type', '=', v.type).where('value', 'in', v.part))));
     }
   }
   return out;
@@ -69,7 +71,7 @@ export async function storedRangePrefixes(db: Kysely<Database>): Promise<{ v4: n
   const pg = dialectOf(db) === 'postgres';
   const prefix = pg ? sql<string>`split_part(value, '/', 2)` : sql<string>`substr(value, instr(value, '/') + 1)`;
   const v6 = pg ? sql<number>`case when strpos(value, ':') > 0 then 1 else 0 end` : sql<number>`case when instr(value, ':') > 0 then 1 else 0 end`;
-  const rows = await db.selectFrom('observables').select([prefix.as('prefix'), v6.as('v6')]).where('type', '=', 'cidr').distinct().execute();
+  const rows = await runTemplate(db, 'stored range prefixes', {}, () => db.selectFrom('observables').select([prefix.as('prefix'), v6.as('v6')]).where('type', '=', 'cidr').distinct());
   const out = { v4: [] as number[], v6: [] as number[] };
   for (const r of rows) {
     const p = Number(r.prefix);
@@ -109,7 +111,9 @@ export async function listVisibleMentions(db: Kysely<Database>, reader: Reader, 
   const pg = dialectOf(db) === 'postgres';
   const stixName = pg ? sql<string | null>`(stix_objects.data::json ->> 'name')` : sql<string | null>`json_extract(stix_objects.data, '$.name')`;
   const out: VisibleMention[] = [];
-  for (const part of chunks([...new Set(observableIds)])) {
+  // The policy's filter is most of the cost of building this query: a template per reader kind.
+  const name = `visible mentions|${readerShape(reader)}|${opts.sourceKinds?.join(',') ?? '*'}`;
+  const build = (v: { part: readonly number[]; orgId: string | null }) => {
     let q = db
       .selectFrom('mentions')
       .innerJoin('shares', 'shares.id', 'mentions.share_id')
@@ -130,10 +134,13 @@ export async function listVisibleMentions(db: Kysely<Database>, reader: Reader, 
         'shares.anonymous',
         sql<string | null>`coalesce(feeds.name, warnings.title, ${stixName})`.as('label'),
       ])
-      .where('mentions.observable_id', 'in', part)
-      .where(visibleTo(reader, 'shares'));
+      .where('mentions.observable_id', 'in', v.part)
+      .where(visibleTo({ ...reader, orgId: v.orgId }, 'shares'));
     if (opts.sourceKinds) q = q.where('mentions.source_kind', 'in', [...opts.sourceKinds]);
-    for (const r of await q.execute()) out.push({ ...r, observable_id: Number(r.observable_id), anonymous: Number(r.anonymous) });
+    return q;
+  };
+  for (const part of chunks([...new Set(observableIds)])) {
+    for (const r of await runTemplate(db, name, { part, orgId: reader.orgId }, build)) out.push({ ...r, observable_id: Number(r.observable_id), anonymous: Number(r.anonymous) });
   }
   return out;
 }
@@ -147,17 +154,14 @@ export interface SightingTotals {
 export async function sightingTotals(db: Kysely<Database>, observableIds: readonly number[], since: string): Promise<Map<number, SightingTotals>> {
   const out = new Map<number, SightingTotals>();
   for (const part of chunks([...new Set(observableIds)])) {
-    const rows = await db
-      .selectFrom('sightings')
-      .select([
-        'observable_id',
-        (eb) => eb.fn.sum<number>('count').as('total'),
-        sql<number>`sum(case when seen_at >= ${since} then count else 0 end)`.as('since'),
-      ])
-      .where('observable_id', 'in', part)
-      .where('false_positive', '=', 0)
-      .groupBy('observable_id')
-      .execute();
+    const rows = await runTemplate(db, 'sighting totals', { part, since }, (v) =>
+      db
+        .selectFrom('sightings')
+        .select(['observable_id', (eb) => eb.fn.sum<number>('count').as('total'), sql<number>`sum(case when seen_at >= ${v.since} then count else 0 end)`.as('since')])
+        .where('observable_id', 'in', v.part)
+        .where('false_positive', '=', 0)
+        .groupBy('observable_id'),
+    );
     for (const r of rows) out.set(Number(r.observable_id), { total: Number(r.total ?? 0), since: Number(r.since ?? 0) });
   }
   return out;
@@ -172,13 +176,14 @@ export async function sightingTotals(db: Kysely<Database>, observableIds: readon
 export async function sightedObservables(db: Kysely<Database>, observableIds: readonly number[]): Promise<Set<number>> {
   const out = new Set<number>();
   for (const part of chunks([...new Set(observableIds)])) {
-    const rows = await db
-      .selectFrom('sightings')
-      .select('observable_id')
-      .distinct()
-      .where('observable_id', 'in', part)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('mentions').select(sql`1`.as('one')).whereRef('mentions.observable_id', '=', 'sightings.observable_id'))))
-      .execute();
+    const rows = await runTemplate(db, 'sighted observables', { part }, (v) =>
+      db
+        .selectFrom('sightings')
+        .select('observable_id')
+        .distinct()
+        .where('observable_id', 'in', v.part)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('mentions').select(sql`1`.as('one')).whereRef('mentions.observable_id', '=', 'sightings.observable_id')))),
+    );
     for (const r of rows) out.add(Number(r.observable_id));
   }
   return out;

@@ -42,6 +42,8 @@ export const intelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     {
       // Room for the most values a lookup may carry, about a kilobyte each, whatever the general limit.
       bodyLimit: Math.max(ctx.config.bodyLimit, ctx.config.intelLookupMaxValues * 1024),
+      // A SIEM's enrichment token is read-only; a lookup changes nothing.
+      config: { readOnly: true },
       schema: { tags, summary: 'Look up to 10,000 values at once (SIEM/SOAR enrichment)', body: LookupBody, response: { 200: LookupAnswerSchema, ...errorResponses } },
     },
     async (request) => lookupValues(ctx, actorOf(request), request.body.values),

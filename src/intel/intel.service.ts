@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { classifyValue } from '../feeds/parsers/values.js';
 import { requireScope, type Actor } from '../orgs/actor.js';
-import { readerFor, type Reader } from '../sharing/policy.js';
+import { readerFor, sqlReaderFor, type Reader } from '../sharing/policy.js';
 import type { IndicatorType } from '../stix/observables.js';
 import {
   findObservablesByValue,
@@ -25,6 +25,7 @@ import { assess, byObservable, summarise, type Assessment, type ObservableSummar
 import { ipRangeOf } from './ip-range.js';
 import { warningListMatcher } from './warning-lists.js';
 import { observableKey } from './ingest.repository.js';
+import { addTo } from '../collections.js';
 
 const weekMs = 7 * 86_400_000;
 
@@ -93,19 +94,19 @@ async function matchValues(ctx: AppContext, reader: Reader, wanted: ReadonlyArra
       const candidates = candidateNetworks(addresses, prefixes);
       for (const r of await findRangesStartingAt(db, [...candidates.keys()])) {
         for (const hex of candidates.get(r.ip_from!) ?? []) {
-          if (r.ip_from! <= hex && hex <= r.ip_to!) ranges.set(hex, [...(ranges.get(hex) ?? []), r]);
+          if (r.ip_from! <= hex && hex <= r.ip_to!) addTo(ranges, hex, r);
         }
       }
     }
   }
   const ids = [...exactRows.map((o) => Number(o.id)), ...[...ranges.values()].flat().map((r) => Number(r.id))];
   const since = new Date(Date.parse(now) - weekMs).toISOString();
-  const [mentions, sightings, sighted] = await Promise.all([
-    listVisibleMentions(db, reader, ids),
-    sightingTotals(db, exactRows.map((o) => Number(o.id)), since),
-    sightedObservables(db, exactRows.map((o) => Number(o.id))),
-  ]);
-  return { exact, ranges, mentions: byObservable(mentions), sightings, sighted };
+  const exactIds = exactRows.map((o) => Number(o.id));
+  const [mentions, sightings] = await Promise.all([listVisibleMentions(db, reader, ids), sightingTotals(db, exactIds, since)]);
+  const byId = byObservable(mentions);
+  // Known from sightings alone matters only for values with no mention the reader may see.
+  const sighted = await sightedObservables(db, exactIds.filter((id) => !byId.has(id)));
+  return { exact, ranges, mentions: byId, sightings, sighted };
 }
 
 function checkValues(values: readonly unknown[], max: number): string[] {
@@ -120,7 +121,8 @@ function checkValues(values: readonly unknown[], max: number): string[] {
 export async function lookupValues(ctx: AppContext, actor: Actor, values: readonly unknown[]): Promise<{ results: LookupResult[]; counts: { values: number; recognised: number; found: number } }> {
   requireScope(actor, 'read');
   const inputs = checkValues(values, ctx.config.intelLookupMaxValues);
-  const reader = await readerFor(ctx.db, actor);
+  // Lookups only filter in SQL (matchValues): no need to load the organisation's groups.
+  const reader = sqlReaderFor(actor);
   const now = ctx.now().toISOString();
   const classified = inputs.map((input) => ({ input, c: classifyValue(input.trim()) }));
   const wanted = new Map<string, { type: IndicatorType; value: string }>();
@@ -136,7 +138,8 @@ export async function lookupValues(ctx: AppContext, actor: Actor, values: readon
     recognised += 1;
     const o = matched.exact.get(observableKey(c.type, c.value));
     const own = o ? (matched.mentions.get(Number(o.id)) ?? []) : [];
-    const hex = c.type === 'ipv4' || c.type === 'ipv6' ? ipRangeOf(c.type, c.value)?.from : undefined;
+    // Only addresses inside some stored range need their number again.
+    const hex = matched.ranges.size > 0 && (c.type === 'ipv4' || c.type === 'ipv6') ? ipRangeOf(c.type, c.value)?.from : undefined;
     const ranges = (hex ? (matched.ranges.get(hex) ?? []) : []).filter((r) => matched.mentions.has(Number(r.id)));
     const all = [...own, ...ranges.flatMap((r) => matched.mentions.get(Number(r.id))!)];
     const flags = o ?? ranges[0];

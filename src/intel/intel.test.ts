@@ -123,6 +123,17 @@ describe.each(dialects)('intel lookup, search and pivot (%s)', (dialect) => {
     expect(body.results[3]).toMatchObject({ found: false, sources: [], tlp: null });
   });
 
+  it('takes a bulk lookup from a read-only token (a SIEM enrichment key), which still cannot write', async () => {
+    const token = (await hub.as(b, { method: 'POST', url: '/api/tokens', payload: { name: 'siem enrichment', scopes: ['read'] } })).json().secret as string;
+    const headers = { authorization: `Bearer ${token}` };
+    const res = await hub.app.inject({ method: 'POST', url: '/api/intel/lookup', headers, payload: { values: ['45.1.1.3', '77.0.0.9'] } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().counts).toEqual({ values: 2, recognised: 2, found: 1 });
+    const write = await hub.app.inject({ method: 'POST', url: '/api/warnings', headers, payload: { title: 'x' } });
+    expect(write.statusCode).toBe(403);
+    expect(write.json()).toMatchObject({ code: 'SCOPE_INSUFFICIENT' });
+  });
+
   it('counts only the sources the caller may see: a TLP:AMBER share to city A is invisible to county B', async () => {
     const forA = await one(a, '45.1.1.3');
     expect(forA).toMatchObject({ found: true, tlp: 'amber', confidence: 90, sourceCount: 2, inForce: true });
@@ -132,6 +143,31 @@ describe.each(dialects)('intel lookup, search and pivot (%s)', (dialect) => {
     expect(await one(a, '45.1.1.1')).toMatchObject({ found: true, tlp: 'amber' });
     const hidden = await one(b, '45.1.1.1');
     expect(hidden).toMatchObject({ found: false, observableId: null, sources: [], sourceCount: 0, tlp: null, confidence: null });
+  });
+
+  it('finds a value shared with a sharing group for its members only', async () => {
+    const db = hub.app.ctx.db;
+    const now = new Date().toISOString();
+    const groupId = randomUUID();
+    await db.insertInto('sharing_groups').values({ id: groupId, name: 'Region 5 water utilities', name_key: `region 5 water ${groupId}`, description: null, owner_org_id: cityA.id, created_at: now, updated_at: now }).execute();
+    await db
+      .insertInto('sharing_group_members')
+      .values([cityA.id, countyB.id].map((org_id) => ({ group_id: groupId, org_id, added_at: now, added_by: null })))
+      .execute();
+    const ctx = hub.app.ctx;
+    const grouped = await insertShare(
+      ctx.db,
+      { tlp: 'amber', audienceKind: 'groups', producerOrgId: cityA.id, audienceOrgIds: [], audienceGroupIds: [groupId], anonymous: false },
+      { userId: null, publicLabel: null },
+      now,
+    );
+    const groupFeed = await feed('Region 5 water utilities feed', cityA.id);
+    await ingest(groupFeed, grouped.id, [['ipv4', '45.1.1.77', { confidence: 70 }]]);
+    const townUser = await hub.createUser({ orgId: townC.id, role: 'analyst' });
+    expect(await one(b, '45.1.1.77')).toMatchObject({ found: true, tlp: 'amber' });
+    expect(await one(townUser, '45.1.1.77')).toMatchObject({ found: false, tlp: null, sources: [] });
+    // The same shape of query for two readers: each gets its own answer, not the other's.
+    expect(await one(b, '45.1.1.77')).toMatchObject({ found: true });
   });
 
   it('matches addresses inside stored ranges', async () => {

@@ -5,6 +5,7 @@ import type { Database } from '../store/schema.js';
 import { observableKey } from './ingest.repository.js';
 import { chunks } from './intel.repository.js';
 import { ipRangeOf } from './ip-range.js';
+import { addTo } from '../collections.js';
 
 export interface NewObservable {
   type: string;
@@ -32,7 +33,7 @@ export async function ensureObservables(db: Kysely<Database>, wanted: readonly N
       .execute();
   }
   const byType = new Map<string, string[]>();
-  for (const w of unique) byType.set(w.type, [...(byType.get(w.type) ?? []), w.value]);
+  for (const w of unique) addTo(byType, w.type, w.value);
   for (const [type, values] of byType) {
     for (const part of chunks(values)) {
       const rows = await db.selectFrom('observables').select(['id', 'type', 'value']).where('type', '=', type).where('value', 'in', part).execute();

@@ -11,6 +11,7 @@ import { watchIndex } from '../watchlists/watchlists.service.js';
 import { ingestMentions, loadKnownMentions, observableKey, retireMentions, retireMentionsOf, type MentionInput, type TouchedObservable } from './ingest.repository.js';
 import { validUntilFor } from './lifecycle.js';
 import { warningListMatcher } from './warning-lists.js';
+import { addTo } from '../collections.js';
 
 export interface WarningSource {
   id: string;
@@ -122,7 +123,7 @@ async function arrivedBySource(ctx: AppContext, trx: Kysely<Database>, kind: 'st
   const index = await watchIndex(ctx, trx);
   if (index.orgCount === 0) return mergeArrivals([]);
   const bySource = new Map<string, TouchedObservable[]>();
-  for (const t of touched) if (index.match(t.type, t.value).length) bySource.set(t.sourceId, [...(bySource.get(t.sourceId) ?? []), t]);
+  for (const t of touched) if (index.match(t.type, t.value).length) addTo(bySource, t.sourceId, t);
   const results: ArrivalResult[] = [];
   for (const [id, list] of bySource) results.push(await intelArrived(ctx, trx, { kind, id, label: labels.get(id) ?? id }, list));
   return mergeArrivals(results);

@@ -44,15 +44,15 @@ export class WarningListMatcher {
     this.hostnames.set(host, list);
   }
 
-  /** The list an observable is on, or null. */
-  match(type: string, value: string): string | null {
+  /** The list an observable is on, or null. `range`: its address range, when the caller has it already. */
+  match(type: string, value: string, range?: HexRange | null): string | null {
     switch (type) {
       case 'ipv4':
       case 'ipv6':
       case 'cidr': {
         const exact = type === 'cidr' ? undefined : this.exact.get(value);
         if (exact) return exact;
-        const r = ipRangeOf(type, value);
+        const r = range === undefined ? ipRangeOf(type, value) : range;
         return r ? this.matchRange(r) : null;
       }
       case 'domain':

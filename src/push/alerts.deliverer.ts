@@ -23,6 +23,7 @@ import { toWatchlistAlert, type WatchlistAlert } from '../watchlists/watchlist-e
 import { renderAlert, renderDigest, renderWatchlistAlert, toAlertItem, type AlertItem } from './alerts.render.js';
 import { payloadFor, type StoredEventData } from './outbox.js';
 import { createPump, type Pump } from './pump.js';
+import { addTo } from '../collections.js';
 
 export interface MailDeliveryOptions {
   /** how often the pump looks for retries that fell due and digests that became due */
@@ -179,7 +180,7 @@ export function createMailDeliverer(ctx: AppContext, options: Partial<MailDelive
     for (const row of [...claimed].sort((a, b) => b.event_id - a.event_id)) {
       const event = events.get(row.event_id);
       const verdict = check(user, reader, event, event?.share_id ? rules.get(event.share_id) : undefined);
-      if ('drop' in verdict) dropped.set(verdict.drop, [...(dropped.get(verdict.drop) ?? []), row.id]);
+      if ('drop' in verdict) addTo(dropped, verdict.drop, row.id);
       else if ('watch' in verdict) watched.push({ row, watch: verdict.watch });
       else included.push({ row, item: verdict.item });
     }

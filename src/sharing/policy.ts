@@ -6,6 +6,7 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import type { Actor } from '../orgs/actor.js';
 import type { Database } from '../store/schema.js';
 import type { Tlp } from '../stix/tlp.js';
+import { runTemplate } from '../store/query-template.js';
 
 export const audienceKinds = ['orgs', 'groups', 'members', 'public'] as const;
 export type AudienceKind = (typeof audienceKinds)[number];
@@ -52,6 +53,14 @@ export function isRecipient(reader: Reader, share: ShareRule): boolean {
  */
 export function canRead(reader: Reader, share: ShareRule): boolean {
   return share.tlp === 'clear' || isRecipient(reader, share);
+}
+
+/**
+ * What the structure of visibleTo's filter depends on besides the reader's organisation id:
+ * a query template (store/query-template.ts) that holds the filter keys its shape on this.
+ */
+export function readerShape(reader: Reader): string {
+  return `${reader.anonymous ? 'anonymous' : 'member'}|${reader.isOperator ? 'operator' : 'user'}`;
 }
 
 /**
@@ -107,12 +116,23 @@ export async function readerFor(db: Kysely<Database>, actor: Actor | null): Prom
   return { orgId: actor.orgId, groupIds: new Set(groupIds), isOperator: actor.isOperator, anonymous: false };
 }
 
+/**
+ * A reader for the SQL filter only (visibleTo), which joins the organisation's sharing groups
+ * itself: it is built without the query that loads them. Never use it for in-memory checks
+ * (canRead, isRecipient): with no groups they would wrongly refuse group shares (failing
+ * closed). Hot read paths use it: a SIEM's lookups, hundreds a second.
+ */
+export function sqlReaderFor(actor: Actor | null): Reader {
+  if (!actor || (actor.kind === 'user' && !actor.userId)) return anonymousReader;
+  return { orgId: actor.orgId, groupIds: new Set(), isOperator: actor.isOperator, anonymous: false };
+}
+
 export async function readerForOrg(db: Kysely<Database>, orgId: string): Promise<Reader> {
   return { orgId, groupIds: new Set(await groupIdsOf(db, orgId)), isOperator: false, anonymous: false };
 }
 
 async function groupIdsOf(db: Kysely<Database>, orgId: string): Promise<string[]> {
-  const rows = await db.selectFrom('sharing_group_members').select('group_id').where('org_id', '=', orgId).execute();
+  const rows = await runTemplate(db, 'group ids of', { orgId }, (v) => db.selectFrom('sharing_group_members').select('group_id').where('org_id', '=', v.orgId));
   return rows.map((r) => r.group_id);
 }
 
