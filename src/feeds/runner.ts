@@ -22,6 +22,7 @@ import { FeedFetchError } from './fetch.js';
 import { FeedSink } from './sink.js';
 import { readSource, type SourceIO, type SourceOutcome } from './sources.js';
 import { addReport, addWarning, emptyTally, type Tally } from './tally.js';
+import { afterBulkWrite } from '../store/statistics.js';
 
 const pumpIntervalMs = 15_000;
 const claimBatch = 2;
@@ -347,6 +348,7 @@ async function finishRun(
     await updateRunRow(ctx.db, state.runId, row);
     if (feedWrite) await updateLeasedFeed(ctx.db, feed.id, feedWrite.lease(), { ...feedWrite.update, locked_until: null });
     await intelChanged(ctx);
+    await afterBulkWrite(ctx, (sink?.counts.created ?? 0) + (sink?.counts.updated ?? 0), ['observables', 'mentions']);
   } catch (err) {
     // The lease runs out and the feed is tried again; the run row says 'running' until then.
     ctx.log.error({ err, feedId: feed.id }, 'recording a feed run failed');

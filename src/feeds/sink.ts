@@ -1,7 +1,7 @@
 // Where a feed run's records go: filtered, given the feed's envelope (one share per feed and
 // TLP, reused across runs), written as mentions one transaction per parser batch, with the
 // watchlist hook in the same transaction and its publication after the commit. Keeps the
-// run's counts and the set of values the source listed (for vanish handling).
+// run's counts (what the source listed is marked in the run's KnownMentions, for vanish handling).
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
 import { intelArrived, publishArrival } from '../intel/arrivals.js';

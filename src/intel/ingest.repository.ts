@@ -428,14 +428,21 @@ const pageSize = 10_000;
 export async function loadKnownMentions(db: Kysely<Database>, sourceId: string): Promise<KnownMentions> {
   const known = new KnownMentions();
   for (let after = -1; ; ) {
-    const rows = await db
+    // The page of mentions first (a range of the primary key), then their observables by id:
+    // joined before the limit, PostgreSQL planned a scan of all observables for every page.
+    const page = db
       .selectFrom('mentions')
-      .innerJoin('observables', 'observables.id', 'mentions.observable_id')
-      .select(['observables.type', 'observables.value', 'mentions.observable_id', 'mentions.share_id', 'mentions.valid_until', 'mentions.confidence', 'mentions.comment', 'mentions.status'])
-      .where('mentions.source_id', '=', sourceId)
-      .where('mentions.observable_id', '>', after)
-      .orderBy('mentions.observable_id')
+      .select(['observable_id', 'share_id', 'valid_until', 'confidence', 'comment', 'status'])
+      .where('source_id', '=', sourceId)
+      .where('observable_id', '>', after)
+      .orderBy('observable_id')
       .limit(pageSize)
+      .as('m');
+    const rows = await db
+      .selectFrom(page)
+      .innerJoin('observables', 'observables.id', 'm.observable_id')
+      .select(['observables.type', 'observables.value', 'm.observable_id', 'm.share_id', 'm.valid_until', 'm.confidence', 'm.comment', 'm.status'])
+      .orderBy('m.observable_id')
       .execute();
     for (const r of rows) known.set(observableKey(r.type, r.value), { observableId: r.observable_id, signature: mentionSignature(r) });
     if (rows.length < pageSize) return known;

@@ -154,12 +154,26 @@ export interface AlertPrefs {
   filter: AlertFilter;
 }
 
-export type WebhookFormat = 'json' | 'slack' | 'teams';
+export type WebhookFormat = 'json' | 'slack' | 'teams' | 'splunk-hec' | 'elastic-bulk';
+
+/** SIEM connectors: formats that log in to the receiver with a credential of their own. */
+export const connectorFormats: readonly WebhookFormat[] = ['splunk-hec', 'elastic-bulk'];
+
+/** A SIEM connector's options (absent keys take the server's defaults). */
+export interface ConnectorOptions {
+  index?: string;
+  sourcetype?: string;
+  source?: string;
+  auth?: 'api-key' | 'basic';
+  username?: string;
+}
 
 export const webhookFormats: readonly { value: WebhookFormat; label: string }[] = [
   { value: 'json', label: 'JSON (for SOAR, SIEM and scripts)' },
   { value: 'slack', label: 'Slack' },
   { value: 'teams', label: 'Microsoft Teams' },
+  { value: 'splunk-hec', label: 'Splunk (HTTP Event Collector)' },
+  { value: 'elastic-bulk', label: 'Elasticsearch (ECS threat indicators, _bulk API)' },
 ];
 
 export interface Webhook {
@@ -172,6 +186,9 @@ export interface Webhook {
   enabled: boolean;
   /** The end of the signing secret, to tell which one a receiver holds. */
   secretHint?: string;
+  /** SIEM connectors: their options, and which credential is stored (never the credential). */
+  options?: ConnectorOptions | null;
+  credentialHint?: string | null;
   createdBy?: string | null;
   createdAt: string;
   updatedAt: string;

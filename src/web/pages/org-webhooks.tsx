@@ -12,8 +12,10 @@ import type { ListOf } from '../types.ts';
 import { useApi } from '../use-api.ts';
 import { formatNumber } from '../format.ts';
 import {
+  connectorFormats,
   webhookFormats,
   type AlertFilter,
+  type ConnectorOptions,
   type Webhook,
   type WebhookCreated,
   type WebhookFormat,
@@ -111,6 +113,8 @@ export function WebhooksSection({ orgId }: { orgId: string }) {
                   <td data-label="Address" className="break">
                     <span className="mono">{hook.url}</span>
                     {hook.secretHint ? <span className="muted block">Secret {hook.secretHint}</span> : null}
+                    {hook.credentialHint ? <span className="muted block">Credential {hook.credentialHint}</span> : null}
+                    {hook.options?.index ? <span className="muted block">Index {hook.options.index}</span> : null}
                   </td>
                   <td data-label="Format">{formatLabel(hook.format)}</td>
                   <td data-label="Warnings">{filterSummary(hook.filter, groupNames)}</td>
@@ -240,14 +244,21 @@ function CreateWebhook({ orgId, onCreated }: { orgId: string; onCreated(created:
   const [format, setFormat] = useState<WebhookFormat>('json');
   const [enabled, setEnabled] = useState(true);
   const [filter, setFilter] = useState<AlertFilter>({});
+  const [credential, setCredential] = useState('');
+  const [options, setOptions] = useState<ConnectorOptions>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const connector = connectorFormats.includes(format);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
     if (!/^https?:\/\//i.test(url.trim())) {
       setError('The address must start with https:// (or http:// if the operator allows it).');
+      return;
+    }
+    if (connector && !credential.trim()) {
+      setError(format === 'splunk-hec' ? 'Enter the HEC token Splunk gave you.' : 'Enter the API key (or the password) the hub logs in to Elasticsearch with.');
       return;
     }
     setBusy(true);
@@ -258,10 +269,13 @@ function CreateWebhook({ orgId, onCreated }: { orgId: string; onCreated(created:
         format,
         filter: cleanFilter(filter),
         enabled,
+        ...(connector ? { credential: credential.trim(), options: cleanOptions(format, options) } : {}),
       });
       setName('');
       setUrl('');
       setFilter({});
+      setCredential('');
+      setOptions({});
       onCreated(created);
     } catch (e) {
       setError(errorMessage(e));
@@ -275,7 +289,15 @@ function CreateWebhook({ orgId, onCreated }: { orgId: string; onCreated(created:
       <h3 id="create-webhook">New webhook</h3>
       <div className="grid-2">
         <TextField label="Webhook name" hint="For example “SOAR” or “#security channel”." required autoComplete="off" value={name} onChange={setName} />
-        <SelectField label="Format" value={format} options={webhookFormats} onChange={(v) => setFormat(v as WebhookFormat)} />
+        <SelectField
+          label="Format"
+          value={format}
+          options={webhookFormats}
+          onChange={(v) => {
+            setFormat(v as WebhookFormat);
+            setOptions({});
+          }}
+        />
       </div>
       <TextField
         label="Address (URL)"
@@ -284,10 +306,11 @@ function CreateWebhook({ orgId, onCreated }: { orgId: string; onCreated(created:
         spellCheck={false}
         autoComplete="off"
         required
-        hint="Where the hub sends each warning, for example https://soar.example.gov/hooks/tocsin."
+        hint={addressHints[format] ?? addressHints.json}
         value={url}
         onChange={setUrl}
       />
+      {connector ? <ConnectorFields format={format} credential={credential} onCredential={setCredential} options={options} onOptions={setOptions} /> : null}
       <details className="filter-details">
         <summary>Only some warnings</summary>
         <AlertFilterFields filter={filter} onChange={setFilter} />
@@ -300,5 +323,79 @@ function CreateWebhook({ orgId, onCreated }: { orgId: string; onCreated(created:
         </button>
       </div>
     </form>
+  );
+}
+
+const addressHints: Partial<Record<WebhookFormat, string>> & { json: string } = {
+  json: 'Where the hub sends each warning, for example https://soar.example.gov/hooks/tocsin.',
+  'splunk-hec': 'The HTTP Event Collector endpoint, for example https://splunk.example.gov:8088/services/collector/event.',
+  'elastic-bulk': 'The Elasticsearch address, for example https://es.example.gov:9200 (the hub adds /_bulk).',
+};
+
+/** Only the keys the chosen connector takes, without empty ones (absent keys take the defaults). */
+function cleanOptions(format: WebhookFormat, options: ConnectorOptions): ConnectorOptions {
+  const keys: Array<keyof ConnectorOptions> = format === 'splunk-hec' ? ['index', 'sourcetype', 'source'] : ['index', 'auth', ...(options.auth === 'basic' ? (['username'] as const) : [])];
+  const out: ConnectorOptions = {};
+  for (const k of keys) {
+    const v = options[k]?.trim();
+    if (v) (out as Record<string, string>)[k] = v;
+  }
+  return out;
+}
+
+/** The credential (write-only: never shown again) and the options of a SIEM connector. */
+function ConnectorFields({
+  format,
+  credential,
+  onCredential,
+  options,
+  onOptions,
+}: {
+  format: WebhookFormat;
+  credential: string;
+  onCredential(value: string): void;
+  options: ConnectorOptions;
+  onOptions(options: ConnectorOptions): void;
+}) {
+  const set = (key: keyof ConnectorOptions) => (value: string) => onOptions({ ...options, [key]: value });
+  if (format === 'splunk-hec') {
+    return (
+      <fieldset className="fieldset">
+        <legend>Splunk</legend>
+        <TextField label="HEC token" type="password" autoComplete="off" spellCheck={false} required hint="Settings → Data inputs → HTTP Event Collector in Splunk Web. Stored for the hub's calls only: it is never shown again." value={credential} onChange={onCredential} />
+        <div className="grid-2">
+          <TextField label="Index (optional)" spellCheck={false} autoComplete="off" hint="Default: the token's default index." value={options.index ?? ''} onChange={set('index')} />
+          <TextField label="Sourcetype (optional)" spellCheck={false} autoComplete="off" hint="Default: tocsin:intel." value={options.sourcetype ?? ''} onChange={set('sourcetype')} />
+        </div>
+        <TextField label="Source (optional)" spellCheck={false} autoComplete="off" hint="Default: tocsin. Set it to tell two hubs apart." value={options.source ?? ''} onChange={set('source')} />
+      </fieldset>
+    );
+  }
+  const basic = options.auth === 'basic';
+  return (
+    <fieldset className="fieldset">
+      <legend>Elasticsearch</legend>
+      <SelectField
+        label="Log in with"
+        value={options.auth ?? 'api-key'}
+        options={[
+          { value: 'api-key', label: 'An API key' },
+          { value: 'basic', label: 'A user name and password' },
+        ]}
+        onChange={(v) => onOptions({ ...options, auth: v as 'api-key' | 'basic' })}
+      />
+      {basic ? <TextField label="User name" autoComplete="off" spellCheck={false} required value={options.username ?? ''} onChange={set('username')} /> : null}
+      <TextField
+        label={basic ? 'Password' : 'API key'}
+        type="password"
+        autoComplete="off"
+        spellCheck={false}
+        required
+        hint={basic ? 'Stored for the hub’s calls only: it is never shown again.' : 'The encoded key (or id:api_key) from Kibana, Stack Management → API keys. Stored for the hub’s calls only: it is never shown again.'}
+        value={credential}
+        onChange={onCredential}
+      />
+      <TextField label="Index or data stream (optional)" spellCheck={false} autoComplete="off" hint="Default: logs-ti_tocsin.indicator-default, which Elastic Security's indicator match rules read." value={options.index ?? ''} onChange={set('index')} />
+    </fieldset>
   );
 }

@@ -1,10 +1,10 @@
 // One webhook's delivery log: each call the hub made or will make, with its outcome.
 // Fields are read defensively: whatever the hub adds shows under "More".
-import { useState } from 'react';
-import { seg } from '../api.ts';
+import { useState, type FormEvent } from 'react';
+import { api, errorMessage, seg } from '../api.ts';
 import { Badge, Time, type Tone } from '../components/bits.tsx';
-import { SelectField } from '../components/fields.tsx';
-import { LoadState } from '../components/notice.tsx';
+import { SelectField, TextField } from '../components/fields.tsx';
+import { LoadState, Notice } from '../components/notice.tsx';
 import { Page } from '../components/page.tsx';
 import { formatNumber } from '../format.ts';
 import { useLiveMessages } from '../live.tsx';
@@ -167,9 +167,53 @@ export function WebhookPage({ id }: { id: string }) {
           ) : null}
         </div>
       ) : null}
+      {hook.data && hook.data.credentialHint !== undefined ? <ReplaceCredential hook={hook.data} onReplaced={hook.reload} /> : null}
       <p className="spaced">
         {orgId ? <Link to={`/orgs/${seg(orgId)}`}>Back to the organisation&rsquo;s webhooks</Link> : <Link to="/admin/orgs">Back to organisations</Link>}
       </p>
     </Page>
+  );
+}
+
+/** A SIEM connector's credential is write-only: it can be replaced (a rotated token), never read. */
+function ReplaceCredential({ hook, onReplaced }: { hook: Webhook; onReplaced(): void }) {
+  const [credential, setCredential] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ error?: string; success?: string }>({});
+  const what = hook.format === 'splunk-hec' ? 'HEC token' : hook.options?.auth === 'basic' ? 'password' : 'API key';
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setMessage({});
+    if (!credential.trim()) {
+      setMessage({ error: `Enter the new ${what}.` });
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.patch<Webhook>(`/api/webhooks/${seg(hook.id)}`, { credential: credential.trim() });
+      setCredential('');
+      setMessage({ success: `The new ${what} is stored; the next delivery uses it.` });
+      onReplaced();
+    } catch (e) {
+      setMessage({ error: errorMessage(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="form card spaced" onSubmit={submit} aria-labelledby="replace-credential">
+      <h2 id="replace-credential">Replace the {what}</h2>
+      <p>
+        Stored now: {hook.credentialHint ? <span className="mono">{hook.credentialHint}</span> : 'none'}. The hub never shows a stored {what}; after you rotate it in{' '}
+        {hook.format === 'splunk-hec' ? 'Splunk' : 'Elasticsearch'}, enter the new one here.
+      </p>
+      <TextField label={`New ${what}`} type="password" autoComplete="off" spellCheck={false} value={credential} onChange={setCredential} />
+      <Notice error={message.error} success={message.success} />
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={busy}>
+          Replace
+        </button>
+      </div>
+    </form>
   );
 }
