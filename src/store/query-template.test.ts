@@ -1,6 +1,7 @@
 // Query templates on both dialects: the answer is the builder's answer whatever the values,
 // each list length and each null is a shape of its own, and a build that computes with a
 // value (instead of passing it to the query) fails loudly rather than caching a wrong query.
+// On PostgreSQL the shape is a named statement the connection keeps.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, dialects, type TestStore } from '../test/harness.js';
@@ -45,6 +46,17 @@ describe.each(dialects)('query templates (%s)', (dialect) => {
     expect((await byKeys(['qt.a', 'qt.b', 'qt.c'], '1')).map((r) => r.key)).toEqual(['qt.b', 'qt.c']);
     expect((await byKeys(['qt.a', 'qt.b', 'qt.c'], null)).map((r) => r.key)).toEqual(['qt.a', 'qt.b', 'qt.c']);
     expect((await byKeys(['qt.d'], '0')).map((r) => r.key)).toEqual(['qt.d']);
+  });
+
+  it.runIf(dialect === 'postgres')('has PostgreSQL keep a template prepared, planned once per connection', async () => {
+    await t.store.db.transaction().execute(async (trx) => {
+      const run = (key: string) => runTemplate(trx, 'test settings (prepared)', { key }, (v) => trx.selectFrom('hub_settings').select('value').where('key', '=', v.key));
+      expect(await run('qt.b')).toEqual([{ value: '1' }]);
+      expect(await run('qt.c')).toEqual([{ value: '2' }]);
+      const held = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(trx);
+      const mine = held.rows.filter((r) => r.name.startsWith('tocsin_t') && r.statement.includes('"hub_settings"'));
+      expect(mine.length).toBeGreaterThanOrEqual(1);
+    });
   });
 
   it('refuses a build that computes with a value', async () => {

@@ -2,10 +2,12 @@
 // over and over. Kysely builds an immutable tree and compiles it to SQL on every run: with the
 // sharing policy's filter that is ~100 µs, more than SQLite takes to answer. A template builds
 // each shape once, with placeholders where the values go, keeps the SQL, and binds the values
-// of each call. The query is still written with the builder, so it keeps its types and the one
+// of each call (on PostgreSQL as a named statement, planned once per connection: see
+// prepared.ts). The query is still written with the builder, so it keeps its types and the one
 // sharing policy; only the repetition is saved.
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
-import { dialectOf } from './dialect.js';
+import { dialectOf, isPostgres } from './dialect.js';
+import { keepPrepared } from './prepared.js';
 
 /** What a template value may be: a scalar bound as one parameter, or a list (an IN list). */
 export type TemplateValue = string | number | null | readonly (string | number)[];
@@ -52,6 +54,7 @@ export async function runTemplate<R, V extends Record<string, TemplateValue>>(db
   let shape = shapes.get(key);
   if (!shape) {
     shape = compileShape(values, keys, build);
+    if (isPostgres(db)) keepPrepared(shape.sql);
     if (shapes.size >= maxShapes) shapes.delete(shapes.keys().next().value!);
     shapes.set(key, shape);
   }
