@@ -29,7 +29,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { describeMachine, ensureBuilt, fmt, machineTable, mb, ms, root, writeSection } from './lib.mjs';
+import { describeMachine, ensureBuilt, fmt, machineTable, mb, ms, root, writeSection, pgDatabase as pgDatabaseIn } from './lib.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -348,27 +348,7 @@ function runChild(name, spec) {
   return JSON.parse(res.stdout);
 }
 
-async function pgDatabase(label) {
-  const { default: pg } = await import('pg');
-  const name = `tocsin_bench_exports_${label}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgAdminUrl });
-  await admin.connect();
-  const version = (await admin.query('show server_version')).rows[0].server_version;
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(pgAdminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    version,
-    async drop() {
-      const c = new pg.Client({ connectionString: pgAdminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+const pgDatabase = (label) => pgDatabaseIn(pgAdminUrl, `exports_${label}`);
 
 function startServer(target) {
   const spec = { dataDir: target.dataDir, databaseUrl: target.databaseUrl, sidRange };

@@ -83,3 +83,30 @@ export function writeSection(title, markdown, file = path.join(root, 'docs/BENCH
   }
   writeFileSync(file, next);
 }
+
+/**
+ * A fresh PostgreSQL database for one benchmark run, on the server `adminUrl` points at
+ * (named tocsin_bench_<name>_<random>): its URL, the server version, and drop().
+ */
+export async function pgDatabase(adminUrl, name) {
+  const { default: pg } = await import('pg');
+  const { randomBytes } = await import('node:crypto');
+  const db = `tocsin_bench_${name}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const version = (await admin.query('show server_version')).rows[0].server_version;
+  await admin.query(`create database ${db}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${db}`;
+  return {
+    url: url.toString(),
+    version,
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${db} with (force)`);
+      await c.end();
+    },
+  };
+}

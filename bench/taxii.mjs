@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { describeMachine, ensureBuilt, fmt, machineTable, mb, ms, quantile, root, writeSection } from './lib.mjs';
+import { describeMachine, ensureBuilt, fmt, machineTable, mb, ms, quantile, root, writeSection, pgDatabase as pgDatabaseIn } from './lib.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,27 +52,7 @@ function indicatorJson(i, created) {
   };
 }
 
-async function pgDatabase() {
-  const { default: pg } = await import('pg');
-  const name = `tocsin_bench_taxii_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgAdminUrl });
-  await admin.connect();
-  const version = (await admin.query('show server_version')).rows[0].server_version;
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(pgAdminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    version,
-    async drop() {
-      const c = new pg.Client({ connectionString: pgAdminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+const pgDatabase = () => pgDatabaseIn(pgAdminUrl, 'taxii');
 
 /** Through the built services: an organisation, an analyst and a token; then N indicators in the members collection. */
 async function seed({ dataDir, databaseUrl }) {
