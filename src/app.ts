@@ -43,6 +43,9 @@ import { stixioRoutes } from './stixio/stixio.routes.js';
 import { watchlistsRoutes } from './watchlists/watchlists.routes.js';
 import { intelRoutes } from './intel/intel.routes.js';
 import { exportFetchRoutes, exportsRoutes } from './exports/exports.routes.js';
+import { createReportPump } from './reports/reports.deliverer.js';
+import { publicReportsRoutes } from './reports/public.routes.js';
+import { reportsRoutes } from './reports/reports.routes.js';
 import { warningListsSettled } from './intel/warning-list-remark.js';
 import { taxiiRoutes } from './taxii/taxii.routes.js';
 import { warningsRoutes } from './warnings/warnings.routes.js';
@@ -150,7 +153,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   // Live delivery: the SSE hub and the outbox pumps run while the app is up.
   const streams = new StreamHub(ctx);
-  const pumps: Pump[] = options.workers === false ? [] : [createWebhookPump(ctx), createMailPump(ctx), createRetentionPump(ctx), createPhishingRetentionPump(ctx), createFederationPump(ctx), ...(config.feedsEnabled ? [createFeedPump(ctx)] : [])];
+  const pumps: Pump[] = options.workers === false ? [] : [createWebhookPump(ctx), createMailPump(ctx), createRetentionPump(ctx), createPhishingRetentionPump(ctx), createFederationPump(ctx), ...(config.feedsEnabled ? [createFeedPump(ctx)] : []), ...(config.reportsEnabled ? [createReportPump(ctx)] : [])];
   if (options.workers !== false) {
     app.addHook('onReady', async () => {
       await streams.start();
@@ -239,11 +242,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(feedsRoutes, { ctx });
       await api.register(intelRoutes, { ctx });
       await api.register(exportsRoutes, { ctx });
+      await api.register(reportsRoutes, { ctx });
     },
     { prefix: '/api' },
   );
   await app.register(taxiiRoutes, { ctx, prefix: '/taxii2' });
   await app.register(exportFetchRoutes, { ctx });
+  await app.register(publicReportsRoutes, { ctx });
 
   await registerWebApp(app as unknown as FastifyInstance, options.webRoot === undefined ? defaultWebRoot : options.webRoot);
   return app as unknown as App;
@@ -271,7 +276,7 @@ async function registerWebApp(app: FastifyInstance, webRoot: string | null): Pro
     });
     web.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const url = request.url.split('?')[0]!;
-      const apiLike = /^\/(api|taxii2|exports|healthz|readyz|metrics)(\/|$)/.test(url);
+      const apiLike = /^\/(api|taxii2|exports|public|healthz|readyz|metrics)(\/|$)/.test(url);
       if (apiLike || path.extname(url)) return reply.callNotFound();
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     });

@@ -1,4 +1,4 @@
-// Small helpers for grouping rows in memory.
+// Small helpers for grouping rows in memory and for bounded concurrency.
 
 /**
  * Append `item` to the list kept under `key`. Grouping with `map.set(k, [...(map.get(k) ?? []), v])`
@@ -8,4 +8,13 @@ export function addTo<K, V>(map: Map<K, V[]>, key: K, item: V): void {
   const list = map.get(key);
   if (list) list.push(item);
   else map.set(key, [item]);
+}
+
+/** Run `fn` over the items, at most `limit` at a time. */
+export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
 }

@@ -128,6 +128,16 @@ export const errorCatalogue = {
   EXPORT_NEEDS_ORG: { status: 400, message: 'An export is read as one organisation: {detail}.' },
   EXPORT_TOKEN_INVALID: { status: 401, message: 'This export needs its device token (Bearer, Basic, or ?token=): the one given is missing, wrong or revoked.' },
   EXPORT_SINCE_INVALID: { status: 400, message: 'since must be a date and time (ISO 8601) in the past, such as 2026-12-01T00:00:00Z.' },
+
+  // Reports
+  REPORT_PERIOD_INVALID: { status: 400, message: 'The report period is not valid: {detail}.' },
+  REPORT_IN_FUTURE: { status: 400, message: 'The {kind} report {period} covers time up to {until}, which has not passed yet.' },
+  REPORT_BEFORE_HUB: { status: 400, message: 'There is no {kind} report {period}: it ends before the hub started ({since}).' },
+  REPORT_SECTION_UNKNOWN: { status: 400, message: 'There is no report section "{section}"; the sections are: {allowed}.' },
+  REPORT_KIND_UNKNOWN: { status: 400, message: 'There is no report kind "{kind}"; the kinds are: {allowed}.' },
+  REPORT_RECIPIENT_INVALID: { status: 400, message: '"{email}" is not an email address a report can be sent to.' },
+  REPORT_RECIPIENT_EXISTS: { status: 409, message: '{email} already receives the public edition.' },
+  REPORT_RECIPIENT_UNSUBSCRIBED: { status: 409, message: '{email} unsubscribed on {at}: only they can choose to receive the public edition again.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

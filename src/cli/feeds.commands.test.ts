@@ -5,15 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feed, FeedRunView } from '../feeds/feeds.view.js';
 import { createTestStore, dialects, type TestStore } from '../test/harness.js';
-import type { CliIO } from './context.js';
+import { captureIO } from '../test/cli-io.js';
 import { progressLine } from './feeds.commands.js';
 import { runCli } from './main.js';
 
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
 
 for (const dialect of dialects) {
   describe(`tocsin feed [${dialect}]`, () => {
@@ -35,7 +30,7 @@ for (const dialect of dialects) {
     afterAll(async () => testStore?.cleanup());
 
     async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-      const io = capture();
+      const io = captureIO();
       const code = await runCli(args, io, env);
       return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
     }

@@ -2,13 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, dialects, type TestStore } from '../test/harness.js';
 import type { Group } from '../orgs/groups.service.js';
 import { runCli } from './main.js';
-import type { CliIO } from './context.js';
+import { captureIO } from '../test/cli-io.js';
 
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
 
 for (const dialect of dialects) {
   describe(`tocsin group [${dialect}]`, () => {
@@ -22,7 +17,7 @@ for (const dialect of dialects) {
     afterAll(async () => testStore?.cleanup());
 
     async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-      const io = capture();
+      const io = captureIO();
       const code = await runCli(args, io, env);
       return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
     }

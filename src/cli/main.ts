@@ -14,6 +14,7 @@ import { registerFeedCommands } from './feeds.commands.js';
 import { registerExportCommands } from './exports.commands.js';
 import { registerWarningCommands } from './warnings.commands.js';
 import { registerStixCommands } from './stix.commands.js';
+import { registerReportCommands } from './reports.commands.js';
 
 /** Build the command tree. `getConfig` reads the global flags once the command line is parsed. */
 export function buildCli(io: CliIO, env: Record<string, string | undefined> = readProcessEnv()): Command {
@@ -92,6 +93,7 @@ export function buildCli(io: CliIO, env: Record<string, string | undefined> = re
   registerFeedCommands(program, io, getConfig);
   registerExportCommands(program, io, getConfig);
   registerStixCommands(program, io, getConfig);
+  registerReportCommands(program, io, getConfig);
   return program;
 }
 

@@ -8,13 +8,8 @@ import { membersCollectionId, publicCollectionId } from '../taxii/collections.js
 import type { Peer } from '../federation/peers.view.js';
 import type { RunOutcome } from '../federation/runner.js';
 import { runCli } from './main.js';
-import type { CliIO } from './context.js';
+import { captureIO } from '../test/cli-io.js';
 
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
 
 for (const dialect of dialects) {
   describe(`tocsin peer [${dialect}]`, () => {
@@ -42,7 +37,7 @@ for (const dialect of dialects) {
     });
 
     async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-      const io = capture();
+      const io = captureIO();
       const code = await runCli(args, io, env);
       return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
     }

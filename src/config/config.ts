@@ -51,6 +51,13 @@ export interface Config {
   feedTimeoutMs: number;
   feedMaxBytes: number;
   feedFileRoot: string | undefined;
+  hubName: string;
+  reportsEnabled: boolean;
+  /** HH:MM, 24-hour, in reportTimeZone */
+  reportTime: string;
+  reportTimeZone: string;
+  reportWeekday: ReportWeekday;
+  reportCatchUpDays: number;
   /** undefined: no phishing-check mailbox */
   phishingSmtpPort: number | undefined;
   phishingSmtpHost: string;
@@ -63,6 +70,8 @@ export interface Config {
   phishingRetentionDays: number;
   phishingKeepRawDays: number;
 }
+
+export type ReportWeekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
 
 /** Minimum population per organisation kind for a vote; kinds not listed never vote. */
 export type VotingRule = Readonly<Record<string, number>>;
@@ -172,6 +181,15 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
     feedTimeoutMs: get('feedTimeoutMs', parseInteger) ?? 120_000,
     feedMaxBytes: get('feedMaxBytes', parseInteger) ?? 536_870_912,
     feedFileRoot: get('feedFileRoot', (v) => path.resolve(v)),
+    hubName: get('hubName', (v) => {
+      if (v.length > 100 || /[\u0000-\u001f]/.test(v)) throw new Error('must be one line of at most 100 characters');
+      return v.trim();
+    }) ?? 'Tocsin',
+    reportsEnabled: get('reportsEnabled', parseBoolean) ?? true,
+    reportTime: get('reportTime', parseClockTime) ?? '07:00',
+    reportTimeZone: get('reportTimeZone', parseTimeZone) ?? 'UTC',
+    reportWeekday: (get('reportWeekday', parseEnum) ?? 'monday') as ReportWeekday,
+    reportCatchUpDays: get('reportCatchUpDays', parseInteger) ?? 7,
     phishingSmtpPort: get('phishingSmtpPort', parseInteger),
     phishingSmtpHost: get('phishingSmtpHost', String) ?? 'localhost',
     phishingSmtpRelays: get('phishingSmtpRelays', parseCidrList) ?? [],
@@ -211,6 +229,23 @@ function parseInteger(v: string, spec: OptionSpec): number {
   if (spec.min !== undefined && n < spec.min) throw new Error(`${n} is below the minimum ${spec.min}`);
   if (spec.max !== undefined && n > spec.max) throw new Error(`${n} is above the maximum ${spec.max}`);
   return n;
+}
+
+function parseClockTime(v: string): string {
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v.trim());
+  if (!m) throw new Error(`"${v}" is not a time of day such as 07:00`);
+  return `${m[1]!.padStart(2, '0')}:${m[2]}`;
+}
+
+/** An IANA zone the runtime knows (Europe/Paris, America/New_York, UTC). */
+export function parseTimeZone(v: string): string {
+  const zone = v.trim();
+  try {
+    // The canonical spelling, so Europe/paris and Europe/Paris are one zone.
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    throw new Error(`"${v}" is not a time zone (use an IANA name such as America/Los_Angeles)`);
+  }
 }
 
 function parseBoolean(v: string): boolean {

@@ -2,9 +2,6 @@
 // with hub B as a peer (pull and push, not the same community). A CLEAR object created on A
 // reaches B; GREEN, AMBER and RED ones do not; an object pulled from B is never pushed back
 // to B; after A restarts its cursors hold, so nothing is sent or stored twice.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
@@ -14,47 +11,19 @@ import { createUser } from '../orgs/users.service.js';
 import type { DialectName } from '../store/dialect.js';
 import { createTestStore, dialects, testConfig, testPassword, type TestStore } from '../test/harness.js';
 import { indicator } from '../test/taxii.js';
+import { startHubProcess, stopHubProcess, type HubProcess } from '../test/hub-process.js';
 import { membersCollectionId, publicCollectionId } from '../taxii/collections.js';
 import { taxiiMediaType } from '../taxii/media.js';
 import { createPeer } from './peers.service.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-interface Process {
-  url: string;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
+type Process = HubProcess;
 
 function envFor(dialect: DialectName, store: TestStore): Record<string, string> {
   return { TOCSIN_OUTBOUND_ALLOW: '127.0.0.1', ...(dialect === 'postgres' ? { TOCSIN_DATABASE_URL: store.databaseUrl! } : { TOCSIN_DATA_DIR: store.dataDir }) };
 }
 
-function start(env: Record<string, string>): Promise<Process> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: repo,
-    env: { ...process.env, TOCSIN_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const m = /listening on (http:\/\/[^\s,]+)/.exec(output);
-      if (m) resolve({ url: m[1]!, child, exited });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    void exited.then((code) => reject(new Error(`hub exited (${code}) before it was ready:\n${output}`)));
-  });
-}
-
-async function stop(p: Process | undefined): Promise<void> {
-  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
-  p.child.kill('SIGTERM');
-  await p.exited;
-}
+const start = startHubProcess;
+const stop = (p: Process | undefined) => stopHubProcess(p);
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const started = Date.now();

@@ -27,6 +27,13 @@ const expectedPublic = [
   'POST /api/invitations/by-token/:token/accept',
   'POST /api/phishing/checks',
   'POST /api/phishing/checks/:receipt/share',
+  // the public edition of the threat report (TLP:CLEAR only) and the unsubscribe link in report mails
+  'GET /public/reports',
+  'GET /public/reports/:kind/:file',
+  'GET /public/reports/feed.atom',
+  'GET /public/reports/feed.rss',
+  'GET /public/reports/unsubscribe',
+  'POST /public/reports/unsubscribe',
 ];
 
 const metricsToken = 'scrape-secret-0123456789';

@@ -13,6 +13,7 @@ export interface MailMessage {
   references?: string[];
   /** extra header fields, e.g. Auto-Submitted on automatic replies */
   headers?: Record<string, string>;
+  attachments?: Array<{ filename: string; content: Buffer | string; contentType: string }>;
 }
 
 export interface Mailer {
@@ -49,4 +50,11 @@ export function createMailer(smtpUrl: string | undefined, from: string, log: Log
 /** Escape text for the HTML part of a mail. */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** An SMTP failure as it may be logged and stored: the server's answer, credentials in URLs hidden. */
+export function smtpError(err: unknown): string {
+  const e = err as { responseCode?: number; response?: string; code?: string; message?: string } | null;
+  const text = e?.response ?? e?.message ?? String(err);
+  return `${e?.code ? `${e.code}: ` : ''}${text}`.replace(/smtps?:\/\/[^\s@]*@/gi, 'smtp://[redacted]@').slice(0, 500);
 }

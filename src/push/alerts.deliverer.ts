@@ -23,7 +23,8 @@ import { toWatchlistAlert, type WatchlistAlert } from '../watchlists/watchlist-e
 import { renderAlert, renderDigest, renderWatchlistAlert, toAlertItem, type AlertItem } from './alerts.render.js';
 import { payloadFor, type StoredEventData } from './outbox.js';
 import { createPump, type Pump } from './pump.js';
-import { addTo } from '../collections.js';
+import { addTo, forEachLimit } from '../collections.js';
+import { smtpError } from '../mail/mailer.js';
 
 export interface MailDeliveryOptions {
   /** how often the pump looks for retries that fell due and digests that became due */
@@ -266,11 +267,6 @@ function watchReason(user: MailUser, mode: 'immediate' | 'hourly'): string {
 }
 
 /** The SMTP server's answer, without anything that could carry credentials. */
-function smtpError(err: unknown): string {
-  const e = err as { responseCode?: number; response?: string; code?: string; message?: string } | null;
-  const text = e?.response ?? e?.message ?? String(err);
-  return `${e?.code ? `${e.code}: ` : ''}${text}`.replace(/smtps?:\/\/[^\s@]*@/gi, 'smtp://[redacted]@').slice(0, 500);
-}
 
 function parseEventData(json: string): StoredEventData {
   try {
@@ -278,12 +274,4 @@ function parseEventData(json: string): StoredEventData {
   } catch {
     return { producerOrgId: null, full: null, others: null };
   }
-}
-
-async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
 }

@@ -3,53 +3,21 @@
 // webhook event is delivered once although both claim from the outbox. On either dialect,
 // a process killed with SIGKILL in the middle of deliveries loses nothing: after a restart
 // every acknowledged warning reaches the webhook.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { createTestStore, dialects, testConfig, testPassword, type TestStore } from '../test/harness.js';
 import { openSse } from '../test/sse.js';
+import { startHubProcess, stopHubProcess, type HubProcess } from '../test/hub-process.js';
 import { cliActor } from '../orgs/actor.js';
 import { createOrganisation } from '../orgs/organisations.service.js';
 import { createUser } from '../orgs/users.service.js';
 import type { DialectName } from '../store/dialect.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-interface Hub {
-  url: string;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-function startHub(env: Record<string, string>): Promise<Hub> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: root,
-    env: { ...process.env, TOCSIN_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const m = /listening on (http:\/\/[^\s,]+)/.exec(output);
-      if (m) resolve({ url: m[1]!, child, exited });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    void exited.then((code) => reject(new Error(`hub exited (${code}) before it was ready:\n${output}`)));
-  });
-}
-
-async function stopHub(hub: Hub, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (hub.child.exitCode !== null || hub.child.signalCode !== null) return;
-  hub.child.kill(signal);
-  await hub.exited;
-}
+type Hub = HubProcess;
+const startHub = startHubProcess;
+const stopHub = stopHubProcess;
 
 /** A webhook receiver on loopback that records what arrives and can be told to hang. */
 class Receiver {

@@ -14,6 +14,7 @@ import * as m2026112209 from './migrations/2026112209-intel.js';
 import * as m2026112212 from './migrations/2026112212-watchlists.js';
 import * as m2026120701 from './migrations/2026120701-exports.js';
 import * as m2026120702 from './migrations/2026120702-siem-connectors.js';
+import * as m2026120801 from './migrations/2026120801-reports.js';
 
 const migrations: Record<string, Migration> = {
   '2026112201-initial': m2026112201,
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026112212-watchlists': m2026112212,
   '2026120701-exports': m2026120701,
   '2026120702-siem-connectors': m2026120702,
+  '2026120801-reports': m2026120801,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -617,6 +617,51 @@ export interface ExportFetchesTable {
   since: string | null;
 }
 
+export interface ReportsTable {
+  id: string;
+  kind: string;
+  period: string;
+  period_from: string;
+  period_to: string;
+  time_zone: string;
+  facts: string;
+  generated_at: string;
+}
+
+export interface ReportSubscriptionsTable {
+  user_id: string;
+  kinds: string;
+  sections: string;
+  updated_at: string;
+}
+
+export interface ReportRecipientsTable {
+  id: string;
+  email: string;
+  email_key: string;
+  name: string | null;
+  kinds: string;
+  created_by: string | null;
+  created_at: string;
+  unsubscribed_at: string | null;
+}
+
+export interface ReportDeliveriesTable {
+  id: Generated<number>;
+  report_id: string;
+  addressee: string;
+  user_id: string | null;
+  recipient_id: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  unsubscribe_hash: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   org_assets: OrgAssetsTable;
@@ -659,6 +704,10 @@ export interface Database {
   exports: ExportsTable;
   export_tokens: ExportTokensTable;
   export_fetches: ExportFetchesTable;
+  reports: ReportsTable;
+  report_subscriptions: ReportSubscriptionsTable;
+  report_recipients: ReportRecipientsTable;
+  report_deliveries: ReportDeliveriesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

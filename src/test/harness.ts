@@ -76,6 +76,9 @@ export function testConfig(dataDir: string, overrides: Partial<Record<OptionKey,
       loginRateLimit: '1000',
       // A tenth of the production hashing cost: the suite signs in thousands of times.
       passwordScryptCost: '11',
+      // Reports are made on a wall-clock schedule: only the tests of reports turn them on, so a
+      // suite that runs across the report time does not mail everyone else's test users.
+      reportsEnabled: 'false',
       ...(databaseUrl ? { databaseUrl } : {}),
       ...overrides,
     },

@@ -19,6 +19,8 @@ import { CheckPage } from './pages/check.tsx';
 import { CheckReceiptPage } from './pages/check-receipt.tsx';
 import { PhishingReportsPage } from './pages/phishing-reports.tsx';
 import { PeersPage } from './pages/peers.tsx';
+import { ReportPage } from './pages/report-page.tsx';
+import { ReportsPage } from './pages/reports.tsx';
 import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset.tsx';
 import { SearchPage } from './pages/search.tsx';
 import { safeNext, SignInPage } from './pages/sign-in.tsx';
@@ -79,6 +81,8 @@ const routes: Route[] = [
   { path: '/feeds', access: 'member', render: () => <FeedsPage /> },
   { path: '/feeds/:id', access: 'member', render: (p) => <FeedPage key={p.id} id={p.id!} /> },
   { path: '/trends', access: 'member', render: () => <TrendsPage /> },
+  { path: '/reports', access: 'member', render: () => <ReportsPage /> },
+  { path: '/reports/:id', access: 'member', render: (p) => <ReportPage key={p.id} id={p.id!} /> },
   { path: '/audit', access: 'member', render: () => <AuditPage /> },
   { path: '/account', access: 'member', render: () => <AccountPage /> },
   { path: '/admin/orgs', access: 'operator', render: () => <AdminOrgsPage /> },

@@ -30,6 +30,7 @@ function navItems(me: MeResponse): NavItem[] {
     { to: '/connect', label: 'Connect tools', prefixes: ['/connect'] },
     { to: '/feeds', label: 'Feeds', prefixes: ['/feeds'] },
     { to: '/trends', label: 'Trends', prefixes: ['/trends'] },
+    { to: '/reports', label: 'Reports', prefixes: ['/reports'] },
   ];
   // The audit trail is for an organisation's admins (their org) and operators (all).
   if (user.isOperator || user.role === 'admin') items.push({ to: '/audit', label: 'Audit', prefixes: ['/audit'] });

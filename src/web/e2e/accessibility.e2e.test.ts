@@ -12,6 +12,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { cliActor } from '../../orgs/actor.js';
 import { addGroupMember, createGroup } from '../../orgs/groups.service.js';
+import { latestEnded, scheduleOf } from '../../reports/periods.js';
+import { makeReport } from '../../reports/reports.service.js';
+import { days, hours } from '../../test/clock.js';
 import { createTestHub, type SignedInUser, type TestHub } from '../../test/harness.js';
 import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium, Receiver } from './helpers.js';
 
@@ -113,6 +116,9 @@ interface Seed {
   observableId: number;
   /** an export (domain list) with a device that fetches and one that stopped */
   exportId: string;
+  /** yesterday's daily report, with a warning and its indicators in it */
+  reportId: string;
+  reportTitle: string;
 }
 
 type Who = 'nobody' | 'operator' | 'admin' | 'analyst';
@@ -699,7 +705,80 @@ const pages: PageCase[] = [
       await p.getByRole('table', { name: 'Fetch history' }).locator('tbody tr').first().waitFor();
     },
   },
+  {
+    name: 'reports (a member analyst), the archive and the email reports',
+    who: 'analyst',
+    path: () => '/reports',
+    ready: async (p) => {
+      await settled(p, 'Threat reports');
+      await p.getByTestId('report-row').first().waitFor();
+      await p.getByRole('button', { name: 'Save email reports' }).waitFor();
+      await settled(p, 'Threat reports');
+    },
+  },
+  {
+    name: 'reports (operator), an outside recipient refused',
+    who: 'operator',
+    path: () => '/reports',
+    ready: async (p) => {
+      await settled(p, 'Threat reports');
+      await p.getByTestId('report-row').first().waitFor();
+      const add = p.getByRole('form', { name: 'Add a recipient' });
+      await add.getByRole('textbox', { name: 'Email' }).fill('not an address');
+      await add.getByRole('button', { name: 'Add recipient' }).click();
+      await add.getByRole('alert').filter({ hasText: /\S/ }).waitFor();
+      await settled(p, 'Threat reports');
+    },
+  },
+  {
+    name: 'report (a member analyst), a chart shown as a table',
+    who: 'analyst',
+    path: (s) => `/reports/${s.reportId}`,
+    ready: async (p, { seed }) => {
+      await settled(p, seed.reportTitle);
+      await p.getByTestId('report-warning').first().waitFor();
+      const indicators = p.getByTestId('report-indicators');
+      await indicators.getByRole('img').first().waitFor();
+      await indicators.getByText('Show as table').first().click();
+      await indicators.getByRole('table').first().waitFor();
+    },
+  },
 ];
+
+/**
+ * Yesterday's daily report with something in it: the hub "started" two days before its period,
+ * and one warning (with its indicators) is moved into the period before the report is made.
+ */
+async function seedReport(hub: TestHub, sender: SignedInUser): Promise<{ reportId: string; reportTitle: string }> {
+  const { db } = hub.app.ctx;
+  const period = latestEnded('daily', hub.app.ctx.now(), scheduleOf(hub.config));
+  await db.updateTable('users').set({ created_at: new Date(Date.parse(period.from) - days(2)).toISOString() }).execute();
+  const res = await hub.as(sender, {
+    method: 'POST',
+    url: '/api/warnings',
+    payload: {
+      title: 'Gift-card scam calls to the finance office',
+      kind: 'fraud-bec',
+      severity: 'medium',
+      details: 'Callers pose as the city manager.',
+      indicators: [
+        { type: 'domain', value: 'giftcard-payments.example' },
+        { type: 'ipv4', value: '198.51.100.77' },
+      ],
+      tlp: 'green',
+      audience: { kind: 'members' },
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const id = res.json<{ id: string }>().id;
+  const inPeriod = new Date(Date.parse(period.from) + hours(2)).toISOString();
+  await db.updateTable('warnings').set({ created_at: inPeriod }).where('id', '=', id).execute();
+  await db.updateTable('mentions').set({ created_at: inPeriod }).where('source_kind', '=', 'warning').where('source_id', '=', id).execute();
+  const made = await makeReport(hub.app.ctx, period, { queue: false });
+  const list = await hub.as(sender, { method: 'GET', url: '/api/reports' });
+  const item = list.json<{ items: Array<{ id: string; title: string }> }>().items.find((r) => r.id === made.report.id)!;
+  return { reportId: item.id, reportTitle: item.title };
+}
 
 describe.skipIf(!haveChromium)('accessibility in the browser', () => {
   let hub: TestHub;
@@ -840,6 +919,7 @@ describe.skipIf(!haveChromium)('accessibility in the browser', () => {
       feedId: String(feed.id),
       observableId,
       exportId: String(dnsExport.id),
+      ...(await seedReport(hub, peer)),
     };
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   });
@@ -1035,7 +1115,7 @@ describe.skipIf(!haveChromium)('accessibility in the browser', () => {
       const chrome =
         viewport.name === 'phone'
           ? ['Skip to content', 'Tocsin', 'Sign out', 'Menu', 'Search intel', 'Search']
-          : ['Skip to content', 'Tocsin', 'Sign out', 'Warnings', 'Watchlist', 'Phishing reports', 'Directory', 'Groups', 'Tokens', 'STIX files', 'Connect tools', 'Feeds', 'Trends', 'My organisation', 'Account', 'Search intel', 'Search'];
+          : ['Skip to content', 'Tocsin', 'Sign out', 'Warnings', 'Watchlist', 'Phishing reports', 'Directory', 'Groups', 'Tokens', 'STIX files', 'Connect tools', 'Feeds', 'Trends', 'Reports', 'My organisation', 'Account', 'Search intel', 'Search'];
       const step1 = ['Kind', 'Severity', 'When did it start?', 'Title', 'Affected services', 'Details', 'Indicators', 'Review', 'Cancel'];
       expect(await tabThrough(analyst, 'API documentation')).toEqual([...chrome, ...step1, 'API documentation']);
       expect(await tabbableIn(analyst, 'main')).toEqual(step1);
