@@ -19,6 +19,7 @@ import type { Database } from '../store/schema.js';
 import { warningExtensionId } from '../stix/report.js';
 import { recordImportedReport } from '../warnings/imported.js';
 import { recordStixMentions } from '../intel/sources.js';
+import { afterBulkWrite } from '../store/statistics.js';
 import { formatStixMicros } from '../stix/time.js';
 import { mostRestrictive, tlpFromMarkingRef, type Tlp } from '../stix/tlp.js';
 import { validateStixObject } from '../stix/validate.js';
@@ -70,7 +71,7 @@ export async function ingestObjects(ctx: AppContext, actor: Actor, input: Ingest
     accepted.push({ object, id, version: versionMicros(object, nowUs), tlp: tlpOf(object, input.collection.defaultTlp) });
   }
 
-  const { status, eventIds } = await ctx.db.transaction().execute(async (trx) => {
+  const { status, eventIds, written } = await ctx.db.transaction().execute(async (trx) => {
     if (known.length) await appendOwnVersions(trx, ctx.dialect, known.map((object) => ({ object, shareId: referenceShares.public })), nowUs);
 
     // One share per TLP in this request; a TLP the collection cannot carry fails its objects.
@@ -156,9 +157,11 @@ export async function ingestObjects(ctx: AppContext, actor: Actor, input: Ingest
       targetId: input.collection.id,
       details: { status: status.id, total: status.total_count, added: rows.length, failed: failures.length, ...(input.origin ? { peer: input.origin.peerId } : {}) },
     });
-    return { status, eventIds };
+    return { status, eventIds, written: rows.length };
   });
   for (const id of eventIds) await ctx.bus.publish({ kind: 'event', id });
+  // A 10,000-object envelope (or a bundle import's batches) is a bulk write: plan on fresh statistics.
+  await afterBulkWrite(ctx, written, ['stix_versions', 'observables', 'mentions']);
   await intelChanged(ctx);
   return status;
 }
