@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { chromium, request as playwrightRequest, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createTestHub, testPassword, type SignedInUser, type TestHub } from '../../test/harness.js';
-import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium } from './helpers.js';
+import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium, signedInPage } from './helpers.js';
 
 const ipFormat = 'IP list (PAN-OS, FortiGate, Check Point, Cisco)';
 
@@ -77,25 +77,12 @@ describe.skipIf(!haveChromium)('exports in the browser', () => {
     if (webRoot) rmSync(webRoot, { recursive: true, force: true });
   });
 
-  async function signedInPage(user: SignedInUser): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400 && new URL(response.url()).pathname !== '/api/me') log.push(`${response.status()} ${response.url()}`);
-    });
-    await page.goto(`${base}/signin`);
-    await page.getByLabel('Email', { exact: true }).fill(user.email);
-    await page.getByLabel('Password', { exact: true }).fill(testPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return page;
-  }
+  const signIn = (user: SignedInUser): Promise<Page> => signedInPage(browser, base, user.email, testPassword, log);
+
 
   it('an admin sets up a firewall export, adds a device, and the device fetches the list with its URL', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage(admin);
+    const page = await signIn(admin);
 
     // From the Connect page to the exports.
     await page.getByRole('link', { name: 'Connect tools' }).click();
@@ -241,7 +228,7 @@ describe.skipIf(!haveChromium)('exports in the browser', () => {
 
   it('a plain member sees the exports and a stale device, without controls to change them', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage(member);
+    const page = await signIn(member);
     await page.goto(`${base}/connect/exports`);
     await page.getByRole('heading', { level: 1, name: 'Exports' }).waitFor();
     const resolvers = page.getByTestId('export-row').filter({ hasText: 'DNS resolvers' });

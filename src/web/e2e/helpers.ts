@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -205,4 +206,40 @@ export async function tapStream(base: string, sessionCookie: string): Promise<St
   })();
   await until('the stream to say it is connected', () => (tap.raw.includes(': connected') ? true : undefined));
   return tap;
+}
+
+/**
+ * A new browser context signed in as `email` through the sign-in page. Page errors (and with
+ * `responses`, answers of 400 and above other than the session probe) go to `log`, which the
+ * tests print when they fail; with `dismissDialogs`, confirm dialogs are noted and dismissed.
+ */
+export async function signedInPage(
+  browser: Browser,
+  base: string,
+  email: string,
+  password: string,
+  log: string[],
+  opts: { responses?: boolean; dismissDialogs?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
+  if (opts.dismissDialogs) {
+    page.on('dialog', (dialog) => {
+      log.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+  }
+  if (opts.responses !== false) {
+    page.on('response', (response) => {
+      if (response.status() >= 400 && new URL(response.url()).pathname !== '/api/me') log.push(`${response.status()} ${response.url()}`);
+    });
+  }
+  await page.goto(`${base}/signin`);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  return page;
 }

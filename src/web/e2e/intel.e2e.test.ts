@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createTestHub, testPassword, type SignedInUser, type TestHub } from '../../test/harness.js';
-import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium } from './helpers.js';
+import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium, signedInPage } from './helpers.js';
 
 const ip = '45.155.205.17';
 const ipShown = '45[.]155[.]205[.]17';
@@ -89,25 +89,8 @@ describe.skipIf(!haveChromium)('search, pivot and watchlist in the browser', () 
     if (webRoot) rmSync(webRoot, { recursive: true, force: true });
   });
 
-  async function signedInPage(who: SignedInUser): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
-    page.on('dialog', (dialog) => {
-      log.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400 && new URL(response.url()).pathname !== '/api/me') log.push(`${response.status()} ${response.url()}`);
-    });
-    await page.goto(`${base}/signin`);
-    await page.getByLabel('Email', { exact: true }).fill(who.email);
-    await page.getByLabel('Password', { exact: true }).fill(testPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return page;
-  }
+  const signIn = (who: SignedInUser): Promise<Page> => signedInPage(browser, base, who.email, testPassword, log, { dismissDialogs: true });
+
 
   /** Every link on the page stays on the hub: no indicator is ever a link to itself. */
   async function foreignLinks(page: Page): Promise<string[]> {
@@ -120,7 +103,7 @@ describe.skipIf(!haveChromium)('search, pivot and watchlist in the browser', () 
 
   it('finds the IP from the header box, pivots to it, counts only what the policy lets A see, and records a sighting', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage(analyst);
+    const page = await signIn(analyst);
 
     const box = page.getByRole('searchbox', { name: 'Search intel' });
     await box.fill(ip);
@@ -208,7 +191,7 @@ describe.skipIf(!haveChromium)('search, pivot and watchlist in the browser', () 
 
   it('adds a domain to the watchlist, and a match on a sub-domain arrives live on the open page', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage(admin);
+    const page = await signIn(admin);
     await page.getByRole('link', { name: 'Watchlist' }).click();
     await page.getByRole('heading', { level: 1, name: 'Watchlist' }).waitFor();
     await page.getByText('Live: new matches appear here').waitFor();

@@ -11,7 +11,7 @@ import { titleOf } from '../../reports/report-build.js';
 import { makeReport } from '../../reports/reports.service.js';
 import { days } from '../../test/clock.js';
 import { createTestHub, testPassword, type SignedInUser, type TestHub } from '../../test/harness.js';
-import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium } from './helpers.js';
+import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium, signedInPage } from './helpers.js';
 
 const amberTitle = 'AMBER: ransomware at the county water plant';
 // Markup in a title is text: the page shows it as typed and makes no element of it.
@@ -99,25 +99,8 @@ describe.skipIf(!haveChromium)('reports in the browser', () => {
     if (webRoot) rmSync(webRoot, { recursive: true, force: true });
   });
 
-  async function signedInPage(user: SignedInUser): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
-    page.on('dialog', (dialog) => {
-      log.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400 && new URL(response.url()).pathname !== '/api/me') log.push(`${response.status()} ${response.url()}`);
-    });
-    await page.goto(`${base}/signin`);
-    await page.getByLabel('Email', { exact: true }).fill(user.email);
-    await page.getByLabel('Password', { exact: true }).fill(testPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return page;
-  }
+  const signIn = (user: SignedInUser): Promise<Page> => signedInPage(browser, base, user.email, testPassword, log, { dismissDialogs: true });
+
 
   /** The archive's search form, filled and sent. */
   async function findReports(page: Page, from: string, to: string, kind = 'daily'): Promise<void> {
@@ -132,7 +115,7 @@ describe.skipIf(!haveChromium)('reports in the browser', () => {
 
   it("a member of the other organisation finds the report by date and reads a copy without the AMBER warning", async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage(brookvaleMember);
+    const page = await signIn(brookvaleMember);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Threat reports' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/reports');
@@ -182,7 +165,7 @@ describe.skipIf(!haveChromium)('reports in the browser', () => {
 
   it('a member of the organisation it was shared with sees both warnings, and the copy is marked AMBER', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage(aldertonMember);
+    const page = await signIn(aldertonMember);
     await page.goto(`${base}/reports/${reportId}`);
     await page.getByRole('heading', { level: 1, name: reportTitle }).waitFor();
     expect(await page.getByTestId('report-tlp').locator('.tlp').textContent()).toBe('TLP:AMBER');
@@ -204,7 +187,7 @@ describe.skipIf(!haveChromium)('reports in the browser', () => {
 
   it('a member chooses the reports they are mailed, and the choice holds after a reload', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage(brookvaleMember);
+    const page = await signIn(brookvaleMember);
     // Where a report mail's "choose your reports" link leads.
     await page.goto(`${base}/reports#subscription`);
     const section = page.locator('#subscription');
@@ -249,7 +232,7 @@ describe.skipIf(!haveChromium)('reports in the browser', () => {
 
   it('an operator makes a report now and manages the outside recipients, refusals in the hub’s words', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage(operator);
+    const page = await signIn(operator);
     await page.goto(`${base}/reports`);
     await page.getByRole('heading', { level: 1, name: 'Threat reports' }).waitFor();
 

@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createTestHub, testPassword, type SignedInUser, type TestHub } from '../../test/harness.js';
 import { closeSiemFakes, startHec, type Fake, type HecRequest } from '../../test/siem-fakes.js';
-import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium } from './helpers.js';
+import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium, signedInPage } from './helpers.js';
 
 const goodToken = 'b7c5e2a4-1f0d-4c7e-9a1b-3d2f6e8c0a95';
 const typoToken = 'b7c5e2a4-1f0d-4c7e-9a1b-3d2f6e8c0a59';
@@ -43,22 +43,12 @@ describe.skipIf(!haveChromium)('SIEM connectors in the browser', () => {
     if (webRoot) rmSync(webRoot, { recursive: true, force: true });
   });
 
-  async function signedInPage(user: SignedInUser): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
-    await page.goto(`${base}/signin`);
-    await page.getByLabel('Email', { exact: true }).fill(user.email);
-    await page.getByLabel('Password', { exact: true }).fill(testPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return page;
-  }
+  const signIn = (user: SignedInUser): Promise<Page> => signedInPage(browser, base, user.email, testPassword, log, { responses: false });
+
 
   it('an admin connects Splunk, sees a wrong token refused in Splunk’s words, replaces it, and the test arrives', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage(admin);
+    const page = await signIn(admin);
     await page.goto(`${base}/orgs/${orgId}`);
     const form = page.getByRole('form', { name: 'New webhook' });
     await form.getByLabel('Webhook name').fill('Splunk at City Hall');

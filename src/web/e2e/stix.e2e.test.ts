@@ -10,7 +10,7 @@ import { addGroupMember, createGroup } from '../../orgs/groups.service.js';
 import { membersCollectionId, publicCollectionId } from '../../taxii/collections.js';
 import { createTestHub, testPassword, type SignedInUser, type TestHub } from '../../test/harness.js';
 import { writeBundle, type GeneratedBundle } from '../../test/stix-bundles.js';
-import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium } from './helpers.js';
+import { buildWebApp, chromiumArgs, chromiumPath, freePort, haveChromium, signedInPage } from './helpers.js';
 
 describe.skipIf(!haveChromium)('STIX files and Connect your tools in the browser', () => {
   let hub: TestHub;
@@ -46,25 +46,12 @@ describe.skipIf(!haveChromium)('STIX files and Connect your tools in the browser
     if (bundle) rmSync(path.dirname(bundle.file), { recursive: true, force: true });
   });
 
-  async function signedInPage(): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400 && new URL(response.url()).pathname !== '/api/me') log.push(`${response.status()} ${response.url()}`);
-    });
-    await page.goto(`${base}/signin`);
-    await page.getByLabel('Email', { exact: true }).fill(analyst.email);
-    await page.getByLabel('Password', { exact: true }).fill(testPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return page;
-  }
+  const signIn = (): Promise<Page> => signedInPage(browser, base, analyst.email, testPassword, log);
+
 
   it('uploads a bundle with progress, follows the import to the end and lists the failures', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage();
+    const page = await signIn();
     await page.getByRole('link', { name: 'STIX files' }).click();
     await page.getByRole('heading', { level: 1, name: 'STIX import and export' }).waitFor();
 
@@ -102,7 +89,7 @@ describe.skipIf(!haveChromium)('STIX files and Connect your tools in the browser
 
   it('lists the analyst’s collections on the Connect page, with the addresses to use', async () => {
     onTestFailed(() => console.error(`browser log:\n  ${log.join('\n  ') || '(nothing)'}`));
-    const page = await signedInPage();
+    const page = await signIn();
     await page.getByRole('link', { name: 'Connect tools' }).click();
     await page.getByRole('heading', { level: 1, name: 'Connect your tools' }).waitFor();
     const table = page.getByRole('table', { name: 'Your TAXII collections' });
