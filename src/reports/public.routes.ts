@@ -13,7 +13,7 @@ import { clearIndicatorsCsv, clearIndicatorsStix } from './public-indicators.js'
 import { renderReportHtml } from './report.html.js';
 import { renderReportPdf } from './report.pdf.js';
 import { reportKinds, type ReportKind, type ReportView } from './report-view.js';
-import { findReportByPeriod, type ReportRow } from './reports.repository.js';
+import { findReportByPeriod, recentReports, type ReportRow } from './reports.repository.js';
 import { hubInfo, listForActor, publicCopy } from './reports.service.js';
 import { unsubscribe } from './subscriptions.service.js';
 import { scheduleOf, periodForDate } from './periods.js';
@@ -95,13 +95,7 @@ ${rows ? `<ul>${rows}</ul>` : '<p>No reports yet.</p>'}${more}
   });
 
   async function recentEntries() {
-    const list = await listForActor(ctx, null, { limit: feedEntries });
-    const out = [];
-    for (const item of list) {
-      const r = await findReportByPeriod(ctx.db, item.kind, item.period);
-      if (r) out.push({ id: r.id, view: viewOf(r) });
-    }
-    return out;
+    return (await recentReports(ctx.db, feedEntries)).map((r) => ({ id: r.id, view: viewOf(r) }));
   }
 
   app.get('/public/reports/unsubscribe', { schema: { hide: true }, config }, async (request, reply) => {

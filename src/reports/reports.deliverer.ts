@@ -16,7 +16,7 @@ import type { ReportSection, ReportView } from './report-view.js';
 import { clearIndicatorsCsv, clearIndicatorsStix, collect } from './public-indicators.js';
 import { unsubscribeHash } from './subscriptions.service.js';
 import { copyOptionsFor, factsOf, hubInfo, makeDueReports, metaOf } from './reports.service.js';
-import { claimDueDeliveries, findRecipient, findReport, findSubscription, markDelivery, type ClaimedDelivery, type ReportRow } from './reports.repository.js';
+import { claimDueDeliveries, findRecipient, findReport, findReportUser, findSubscription, markDelivery, type ClaimedDelivery, type ReportRow } from './reports.repository.js';
 
 export interface ReportDeliveryOptions {
   intervalMs: number;
@@ -132,11 +132,7 @@ export function createReportDeliverer(ctx: AppContext, options: Partial<ReportDe
         },
       };
     }
-    const user = await ctx.db
-      .selectFrom('users')
-      .select(['id', 'email', 'org_id', 'is_operator', 'disabled_at'])
-      .where('id', '=', row.user_id!)
-      .executeTakeFirst();
+    const user = await findReportUser(ctx.db, row.user_id!);
     if (!user) return { drop: 'the user no longer exists' };
     if (user.disabled_at !== null) return { drop: 'the user is disabled' };
     const sub = await findSubscription(ctx.db, user.id);

@@ -2,7 +2,7 @@
 // recipients of the public edition.
 import { sql, type Kysely } from 'kysely';
 import type { DialectName } from '../store/dialect.js';
-import type { Database, ReportsTable } from '../store/schema.js';
+import type { Database, ReportRecipientsTable, ReportsTable } from '../store/schema.js';
 
 export type ReportRow = ReportsTable;
 
@@ -156,6 +156,16 @@ export async function findDeliveryByUnsubscribe(db: Kysely<Database>, hash: stri
   return db.selectFrom('report_deliveries').innerJoin('reports', 'reports.id', 'report_deliveries.report_id').select(['report_deliveries.user_id', 'report_deliveries.recipient_id', 'reports.kind']).where('unsubscribe_hash', '=', hash).executeTakeFirst();
 }
 
+/** The addressee of a member's delivery, as they are now. */
+export async function findReportUser(db: Kysely<Database>, userId: string) {
+  return db.selectFrom('users').select(['id', 'email', 'org_id', 'is_operator', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+}
+
+/** The latest reports, whole (the public feeds render each). */
+export async function recentReports(db: Kysely<Database>, limit: number): Promise<ReportRow[]> {
+  return db.selectFrom('reports').selectAll().orderBy('period_to', 'desc').orderBy('kind').limit(limit).execute();
+}
+
 // Subscriptions
 
 export async function findSubscription(db: Kysely<Database>, userId: string) {
@@ -181,7 +191,11 @@ export async function findRecipient(db: Kysely<Database>, id: string) {
   return db.selectFrom('report_recipients').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertRecipient(db: Kysely<Database>, row: Database['report_recipients'] extends infer T ? { [K in keyof T]: T[K] } : never): Promise<void> {
+export async function findRecipientByEmail(db: Kysely<Database>, emailKey: string) {
+  return db.selectFrom('report_recipients').selectAll().where('email_key', '=', emailKey).executeTakeFirst();
+}
+
+export async function insertRecipient(db: Kysely<Database>, row: ReportRecipientsTable): Promise<void> {
   await db.insertInto('report_recipients').values(row).execute();
 }
 

@@ -12,6 +12,7 @@ import {
   deleteRecipient,
   findDeliveryByUnsubscribe,
   findRecipient,
+  findRecipientByEmail,
   findSubscription,
   insertRecipient,
   listRecipients,
@@ -94,7 +95,7 @@ export async function addRecipient(ctx: AppContext, actor: Actor, input: { email
   } catch (err) {
     if (constraintViolation(err) !== 'unique') throw err;
     // Someone who unsubscribed is not put back on the list by the operator: only they may ask.
-    const existing = (await listRecipients(ctx.db)).find((r) => r.email_key === row.email_key);
+    const existing = await findRecipientByEmail(ctx.db, row.email_key);
     if (existing?.unsubscribed_at) throw new AppError('REPORT_RECIPIENT_UNSUBSCRIBED', { email, at: existing.unsubscribed_at.slice(0, 10) });
     throw new AppError('REPORT_RECIPIENT_EXISTS', { email });
   }
