@@ -26,14 +26,14 @@ export function registerExportCommands(program: Command, io: CliIO, getConfig: G
         const rendered = await renderExport(ctx, row, { since: opts.since });
         if (opts.output) {
           const file = createWriteStream(opts.output);
-          for await (const line of rendered.lines) if (!file.write(line)) await once(file, 'drain');
+          for await (const text of rendered.body) if (!file.write(text)) await once(file, 'drain');
           file.end();
           await once(file, 'finish');
         } else {
-          // In chunks of about 64 KiB: one write per line is slow on a pipe.
+          // In chunks of about 64 KiB: many small writes are slow on a pipe.
           let chunk = '';
-          for await (const line of rendered.lines) {
-            chunk += line;
+          for await (const text of rendered.body) {
+            chunk += text;
             if (chunk.length >= 65_536) {
               io.out(chunk);
               chunk = '';

@@ -47,6 +47,7 @@ export interface Config {
   intelLookupMaxValues: number;
   exportSidBase: number;
   exportSidRange: number;
+  exportCacheEnabled: boolean;
   feedsEnabled: boolean;
   feedTimeoutMs: number;
   feedMaxBytes: number;
@@ -176,7 +177,8 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
     intelFalsePositiveThreshold: get('intelFalsePositiveThreshold', parseInteger) ?? 3,
     intelLookupMaxValues: get('intelLookupMaxValues', parseInteger) ?? 10_000,
     exportSidBase: get('exportSidBase', parseInteger) ?? 9_000_000,
-    exportSidRange: get('exportSidRange', parseInteger) ?? 1_000_000,
+    exportSidRange: get('exportSidRange', parseInteger) ?? 100_000_000,
+    exportCacheEnabled: get('exportCacheEnabled', parseBoolean) ?? true,
     feedsEnabled: get('feedsEnabled', parseBoolean) ?? true,
     feedTimeoutMs: get('feedTimeoutMs', parseInteger) ?? 120_000,
     feedMaxBytes: get('feedMaxBytes', parseInteger) ?? 536_870_912,

@@ -1,11 +1,13 @@
-// Paging through exportable observables on both dialects: every qualifying value exactly once,
-// in id order, however the qualifying ones are spread among the rest and wherever a page ends.
+// Walking the exportable observables on both dialects: every qualifying value exactly once, in
+// id order, however the qualifying ones are spread among the rest and wherever a window or the
+// caller's limit ends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestMentions } from '../intel/ingest.repository.js';
 import { loadWarningListMatcher, seedWarningLists } from '../intel/warning-lists.js';
 import { insertShare } from '../sharing/shares.js';
 import { createTestStore, dialects, type TestStore } from '../test/harness.js';
-import { exportablePage, type ItemFilter } from './exports.repository.js';
+import { exportWindow, maxObservableId, type ItemFilter } from './exports.repository.js';
+import { exportPages } from './items.js';
 
 const now = '2026-12-01T00:00:00.000Z';
 
@@ -48,23 +50,27 @@ describe.each(dialects)('exportable pages (%s)', (dialect) => {
       sightedOnly: false,
     };
     expect(expected.length).toBe(714);
-    for (const size of [500, 97, 1000]) {
+    // The windows the exporter walks: whole, and cut short by a limit.
+    const walk = async (limit?: number) => {
       const seen: string[] = [];
-      let after = -1;
       let lastId = -1;
-      for (;;) {
-        const page = await exportablePage(t.store.db, filter, after, size);
-        for (const r of page) {
-          expect(r.id).toBeGreaterThan(lastId);
-          lastId = r.id;
-          seen.push(r.value);
+      for await (const page of exportPages(t.store.db, filter, { hubUrl: 'https://hub.example', ...(limit !== undefined ? { limit } : {}) })) {
+        for (const item of page) {
+          expect(item.id).toBeGreaterThan(lastId);
+          lastId = item.id;
+          seen.push(item.value);
         }
-        if (page.length < size) break;
-        after = page[page.length - 1]!.id;
       }
-      expect(seen).toEqual(expected);
-    }
-    // Nothing qualifies for another type: an empty page, not an endless walk.
-    expect(await exportablePage(t.store.db, { ...filter, types: ['domain'] }, -1, 500)).toEqual([]);
+      return seen;
+    };
+    expect(await walk()).toEqual(expected);
+    expect(await walk(97)).toEqual(expected.slice(0, 97));
+    // Arbitrary windows agree with the walk: a value is in the window of its id, once per qualifying mention.
+    const top = await maxObservableId(t.store.db);
+    const odd: string[] = [];
+    for (let after = 0; after < top; after += 333) for (const r of await exportWindow(t.store.db, filter, after, after + 333)) odd.push(r.value);
+    expect(odd).toEqual(expected);
+    // Nothing qualifies for another type: empty windows, not an endless walk.
+    expect(await exportWindow(t.store.db, { ...filter, types: ['domain'] }, 0, top)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // The exports API (under /api: definitions, device tokens, preview, fetch history) and the
 // fetch route devices call (/exports/:id/<file>): token by Bearer, Basic or ?token=, ETag and
-// Last-Modified with 304, gzip when asked, and a streamed body, so memory stays flat.
+// Last-Modified with 304, gzip when asked, and a streamed body, so memory stays flat — rendered
+// once per ETag and then sent from the body cache (body-cache.ts) to every other device.
 import { pipeline, Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -24,6 +25,7 @@ import {
   updateExport,
 } from './exports.service.js';
 import { describeFormats } from './format-registry.js';
+import { bodyCacheDir, cachingTee, openCachedBody } from './body-cache.js';
 
 export const exportsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['exports'];
@@ -70,13 +72,13 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   }));
 };
 
-/** Chunks of about 64 KiB: one write per line would be slow, and the whole body would not be flat. */
-async function* chunked(lines: AsyncIterable<string>): AsyncGenerator<Buffer> {
+/** Chunks of about 64 KiB: many small writes would be slow, and the whole body would not be flat. */
+async function* chunked(texts: AsyncIterable<string>): AsyncGenerator<Buffer> {
   let parts: string[] = [];
   let size = 0;
-  for await (const line of lines) {
-    parts.push(line);
-    size += line.length;
+  for await (const text of texts) {
+    parts.push(text);
+    size += text.length;
     if (size >= 65_536) {
       yield Buffer.from(parts.join(''), 'utf8');
       parts = [];
@@ -123,21 +125,31 @@ export const exportFetchRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
       return reply.status(304).send();
     }
     reply.type(rendered.contentType).header('content-disposition', `inline; filename="${rendered.fileName}"`);
-    let body: NodeJS.ReadableStream = Readable.from(chunked(rendered.lines));
-    body.on('end', () => {
-      recordExportFetch(ctx, row, fetcher, { status: 200, values: rendered.counts.values, skipped: rendered.counts.skipped, since: request.query.since }).catch((err: unknown) =>
+    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    if (gzip) reply.header('content-encoding', 'gzip');
+    const encoding = gzip ? 'gzip' : 'identity';
+    const cache = rendered.cacheable && ctx.config.exportCacheEnabled ? bodyCacheDir(ctx.config.dataDir) : null;
+    const record = (counts: { values: number; skipped: number }) =>
+      recordExportFetch(ctx, row, fetcher, { status: 200, values: counts.values, skipped: counts.skipped, since: request.query.since }).catch((err: unknown) =>
         request.log.error({ err, exportId: row.id }, 'recording an export fetch failed'),
       );
-    });
-    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-      reply.header('content-encoding', 'gzip');
-      const gzip = createGzip();
-      // pipeline, not pipe: a failure reading the store must end the response, not hang it.
-      pipeline(body, gzip, (err) => {
-        if (err) request.log.warn({ err, exportId: row.id }, 'export stream failed');
-      });
-      body = gzip;
+    const hit = cache ? await openCachedBody(cache, row.id, rendered.etag, encoding) : null;
+    if (hit) {
+      // Unchanged since a device last had it rendered: the stored body (the rows are never read).
+      hit.body.on('end', () => void record(hit.counts));
+      return reply.header('x-export-cache', 'hit').send(hit.body);
     }
+    if (cache) reply.header('x-export-cache', 'miss');
+    const source = Readable.from(chunked(rendered.body));
+    source.on('end', () => void record(rendered.counts));
+    const stages: NodeJS.ReadWriteStream[] = [];
+    if (gzip) stages.push(createGzip());
+    if (cache) stages.push(cachingTee(cache, row.id, rendered.etag, encoding, () => rendered.counts, (err) => request.log.warn({ err, exportId: row.id }, 'could not keep the export body')));
+    if (stages.length === 0) return reply.send(source);
+    // pipeline, not pipe: a failure reading the store must end the response, not hang it.
+    const body = pipeline([source, ...stages], (err) => {
+      if (err) request.log.warn({ err, exportId: row.id }, 'export stream failed');
+    });
     return reply.send(body);
   };
   const schema = { hide: true, params: FetchParams, querystring: FetchQuery };

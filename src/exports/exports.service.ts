@@ -34,7 +34,8 @@ import {
 } from './exports.repository.js';
 import { exportFormat, exportFormatIds, type ExportFormat } from './format-registry.js';
 import type { ExportContext } from './formats/types.js';
-import { exportItems } from './items.js';
+import { exportPages } from './items.js';
+import { bodyCacheDir, purgeCachedBodies } from './body-cache.js';
 import { mispDirectoryFile, mispFileOf } from './misp-directory.js';
 import { fileSlug, toExport, toFetch, toExportToken, type ExportView, type FetchView } from './exports.view.js';
 
@@ -164,6 +165,7 @@ export async function deleteExport(ctx: AppContext, actor: Actor, id: string): P
     await deleteExportRow(trx, id);
     await recordAudit(ctx, trx, actor, { action: 'export.delete', orgId: row.org_id, targetType: 'export', targetId: id, details: { name: row.name } });
   });
+  await purgeCachedBodies(bodyCacheDir(ctx.config.dataDir), id);
 }
 
 // ---- device tokens ----
@@ -241,9 +243,11 @@ export interface RenderedExport {
   lastModified: Date;
   contentType: string;
   fileName: string;
-  /** the body, line by line; `counts` is final once it has been read to the end */
-  lines: AsyncIterable<string>;
+  /** the body as text, whole lines at a time (a window of values, or a header); `counts` is final once it has been read to the end */
+  body: AsyncIterable<string>;
   counts: { values: number; skipped: number; byType: Record<string, number> };
+  /** the whole export as every device gets it (no `since`, no limit, not a MISP directory file): its body may be kept by ETag */
+  cacheable: boolean;
 }
 
 /** Prepare an export's body for the organisation it belongs to. Reads the version before the rows (see intel-version.ts). */
@@ -291,23 +295,28 @@ export async function renderExport(ctx: AppContext, row: ExportRow, opts: { sinc
     const file = mispFileOf(opts.file);
     if (!file) throw notFound('file of this MISP feed (it has manifest.json, hashes.csv and <event uuid>.json)');
     const name = file.kind === 'manifest' ? 'manifest.json' : file.kind === 'hashes' ? 'hashes.csv' : `${file.uuid}.json`;
-    return { etag, lastModified, contentType: file.kind === 'hashes' ? 'text/csv; charset=utf-8' : 'application/json', fileName: name, lines: mispDirectoryFile(db, file, filter, row, exportCtx, counts), counts };
+    return { etag, lastModified, contentType: file.kind === 'hashes' ? 'text/csv; charset=utf-8' : 'application/json', fileName: name, body: mispDirectoryFile(db, file, filter, row, exportCtx, counts), counts, cacheable: false };
   }
-  async function* lines(): AsyncGenerator<string> {
+  async function* body(): AsyncGenerator<string> {
     yield format!.header(exportCtx);
-    for await (const item of exportItems(db, filter, { hubUrl: ctx.config.publicUrl, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) })) {
-      const line = format!.line(item, exportCtx);
-      if (line === null) {
-        counts.skipped++;
-        continue;
+    for await (const page of exportPages(db, filter, { hubUrl: ctx.config.publicUrl, valuesOnly: format!.valuesOnly === true, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) })) {
+      // A window's text in one string: one await a window, not one a value.
+      let text = '';
+      for (const item of page) {
+        const line = format!.line(item, exportCtx);
+        if (line === null) {
+          counts.skipped++;
+          continue;
+        }
+        counts.values++;
+        counts.byType[item.type] = (counts.byType[item.type] ?? 0) + 1;
+        text += line;
       }
-      counts.values++;
-      counts.byType[item.type] = (counts.byType[item.type] ?? 0) + 1;
-      yield line;
+      if (text) yield text;
     }
     yield format!.footer(exportCtx);
   }
-  return { etag, lastModified, contentType: format.contentType, fileName: `${fileSlug(row.name)}.${format.fileExtension}`, lines: lines(), counts };
+  return { etag, lastModified, contentType: format.contentType, fileName: `${fileSlug(row.name)}.${format.fileExtension}`, body: body(), counts, cacheable: since === null && opts.limit === undefined };
 }
 
 /** After a body was sent (or a 304 answered): the history, the device's last fetch, the audit log. */
@@ -334,10 +343,14 @@ export async function previewExport(ctx: AppContext, actor: Actor, id: string): 
   const rendered = await renderExport(ctx, row);
   const lines: string[] = [];
   let truncated = false;
-  for await (const line of rendered.lines) {
-    // Counting goes on to the end (the counts are the point); only the first lines are kept.
-    if (lines.length < previewLines) lines.push(line);
-    else truncated = true;
+  for await (const text of rendered.body) {
+    // Reading goes on to the end (the counts are the point); only the first lines are kept.
+    if (truncated) continue;
+    for (const line of text.split(/(?<=\n)/)) {
+      if (!line) continue;
+      if (lines.length < previewLines) lines.push(line);
+      else truncated = true;
+    }
   }
   return { lines, counts: rendered.counts, truncated };
 }

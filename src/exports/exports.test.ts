@@ -3,11 +3,13 @@
 // listed, another organisation's AMBER); devices authenticate with their own tokens (Bearer,
 // Basic, ?token=), get 304 until something changes, gzip when they ask, and every fetch is
 // recorded; the console writes the same body.
+import { readdir } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
 import type { Organisation } from '../orgs/organisations.service.js';
 import { createTestHub, dialects, type SignedInUser, type TestHub } from '../test/harness.js';
+import { bodyCacheDir } from './body-cache.js';
 import type { ExportView } from './exports.view.js';
 
 for (const dialect of dialects) {
@@ -236,6 +238,47 @@ for (const dialect of dialects) {
       expect(err.join('\n')).toContain('4 values written');
       const missing = await runCli(['export', 'No such export'], { out: () => {}, err: (t) => err.push(t) }, env);
       expect(missing).not.toBe(0);
+    });
+
+    it('keeps the rendered body for the next device until something changes', async () => {
+      // Last in this file: the warning it sends would change what the tests above count.
+      const made = await hub.as(adminA, { method: 'POST', url: '/api/exports', payload: { name: 'Branch firewall', format: 'edl-ip' } });
+      expect(made.statusCode, made.body).toBe(201);
+      const branch = made.json<ExportView>();
+      const token = await hub.as(adminA, { method: 'POST', url: `/api/exports/${branch.id}/tokens`, payload: { name: 'Branch PA-440' } });
+      const auth = { authorization: `Bearer ${token.json().secret as string}` };
+      const dir = bodyCacheDir(hub.app.ctx.config.dataDir);
+      const bodies = async () => (await readdir(dir)).filter((f) => f.startsWith(`${branch.id}.`) && f.endsWith('.body')).sort();
+      const first = await fetch(`/exports/${branch.id}`, auth);
+      const second = await fetch(`/exports/${branch.id}`, auth);
+      expect(second.headers['x-export-cache']).toBe('hit');
+      expect(second.body).toBe(first.body);
+      expect(second.headers.etag).toBe(first.headers.etag);
+      const zipped = () => hub.app.inject({ method: 'GET', url: `/exports/${branch.id}`, headers: { ...auth, 'accept-encoding': 'gzip' } });
+      await zipped();
+      const zippedHit = await zipped();
+      expect(zippedHit.headers['x-export-cache']).toBe('hit');
+      expect(zippedHit.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(zippedHit.rawPayload).toString('utf8')).toBe(first.body);
+      expect(await bodies()).toHaveLength(2);
+      // A hit is a fetch like any other: recorded with the counts the body was made with.
+      const last = (await hub.as(adminA, { method: 'GET', url: `/api/exports/${branch.id}/fetches` })).json().items[0] as { status: number; values: number };
+      expect(last).toMatchObject({ status: 200, values: first.body.trim().split('\n').length });
+
+      await warn(analystB, 'Another scanner', 'green', { kind: 'members' }, [{ type: 'ipv4', value: '45.155.205.10' }]);
+      const changed = await fetch(`/exports/${branch.id}`, auth);
+      expect(changed.headers['x-export-cache']).toBe('miss');
+      expect(changed.body.split('\n')).toContain('45.155.205.10');
+      // The bodies of the old ETag are gone with it.
+      expect(await bodies()).toHaveLength(1);
+      expect((await fetch(`/exports/${branch.id}`, auth)).body).toBe(changed.body);
+      // Incremental fetches differ from device to device: never kept.
+      const since = await fetch(`/exports/${branch.id}?since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`, auth);
+      expect(since.statusCode).toBe(200);
+      expect(since.headers['x-export-cache']).toBeUndefined();
+      // A removed export takes its bodies with it.
+      expect((await hub.as(adminA, { method: 'DELETE', url: `/api/exports/${branch.id}` })).statusCode).toBe(204);
+      expect(await bodies()).toHaveLength(0);
     });
   });
 }

@@ -21,6 +21,8 @@ export interface ExportFormat {
   footer(ctx: ExportContext): string;
   /** a directory of files (the MISP feed) rather than one body: see misp-directory.ts */
   directory?: boolean;
+  /** the writer reads only an item's id, type and value (see PageOptions in items.ts) */
+  valuesOnly?: boolean;
 }
 
 /** The MISP feed: a directory (manifest.json, hashes.csv, <uuid>.json), so no line writer. */

@@ -121,3 +121,28 @@ export const internalNetworks: readonly IpNetwork[] = [
 export function isInternalIp(ip: IpAddress): boolean {
   return internalNetworks.some((n) => networkContains(n, ip));
 }
+
+/** True when `s` is a dotted quad in canonical form (no leading zeros, each part ≤ 255). */
+export function isCanonicalIpv4(s: string): boolean {
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  let first = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || (digits > 1 && first === 48) || value > 255) return false;
+      parts += 1;
+      digits = 0;
+      value = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 0) first = c;
+      digits += 1;
+      if (digits > 3) return false;
+      value = value * 10 + (c - 48);
+    } else return false;
+  }
+  return parts === 4;
+}

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIp } from '../../stix/ip.js';
 import { ecsDocument, ecsNdjson } from './ecs.js';
+import { jsonText } from './text.js';
 import { hostileCtx, hostileItems, makeItem, representativeItems, testCtx } from '../../test/export-items.js';
 import type { ExportContext, ExportItem } from './types.js';
 
@@ -137,6 +138,21 @@ describe('ECS NDJSON', () => {
       expect(docs.length).toBeGreaterThan(100);
       // The exact value travels, escapes and all.
       expect(docs.some((d) => d.threat.indicator.url?.full === 'http://evil.example/\u202egpj.exe?x=\u200f')).toBe(true);
+    }
+  });
+
+  it('writes each line exactly as the document it stands for, the shared parts made once a run', () => {
+    for (const ctx of [testCtx, hostileCtx]) {
+      // A fresh context each time: nothing carried over from the tests above.
+      const run = { ...ctx };
+      let compared = 0;
+      for (const item of [...representativeItems, ...hostileItems()]) {
+        const line = ecsNdjson.line(item, run);
+        if (line === null) continue; // not canonical, or not an ECS type: nothing written
+        expect(line).toBe(`${jsonText(ecsDocument(item, run))}\n`);
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(50);
     }
   });
 });

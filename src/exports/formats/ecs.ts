@@ -3,7 +3,7 @@
 // enrich policies read them without a mapping of their own: one indicator document a line.
 import { parseCidr, parseIp } from '../../stix/ip.js';
 import type { IndicatorType } from '../../stix/observables.js';
-import { confidenceOf, confidenceWord, firstTitle, isCanonical, isoOrNull, jsonText, plainText, safeHubUrl } from './text.js';
+import { confidenceOf, confidenceWord, isCanonical, isoOrNull, jsonText, plainText, safeHubUrl } from './text.js';
 import type { ExportContext, ExportItem, FormatWriter } from './types.js';
 import { splitUrl } from './url-parts.js';
 
@@ -47,12 +47,59 @@ function indicatorFields(item: ExportItem): { type: string; name?: string; field
   }
 }
 
-/** The ECS document of one item, or null when ECS cannot carry it. */
-export function ecsDocument(item: ExportItem, ctx: ExportContext): Record<string, Json> | null {
+/** What every document of one export run shares, made once: a feed's million values share it. */
+interface EcsRun {
+  timestamp: string;
+  provider: string;
+  feed: Record<string, Json>;
+  /** the document up to the indicator, and from it to the custom fields, as JSON text */
+  head: string;
+  middle: string;
+  /** plain titles already made (they repeat: a feed names a million values) */
+  titles: Map<string, string>;
+}
+
+const runs = new WeakMap<ExportContext, EcsRun>();
+const titleCacheMax = 10_000;
+
+function runOf(ctx: ExportContext): EcsRun {
+  let run = runs.get(ctx);
+  if (!run) {
+    const hubUrl = safeHubUrl(ctx.hubUrl);
+    // The fetch time: Elastic's indicator match rules look back over the indicator index by
+    // @timestamp, so an old value that is still listed must look current.
+    const timestamp = isoOrNull(ctx.generatedAt) ?? new Date().toISOString();
+    const feed = { name: plainText(ctx.exportName, 200), ...(hubUrl ? { reference: hubUrl } : {}) };
+    run = {
+      timestamp,
+      provider: plainText(ctx.hubName, 200),
+      feed,
+      head: `{"@timestamp":${jsonText(timestamp)},"event":{"kind":"enrichment","category":["threat"],"type":["indicator"]},"threat":{"indicator":`,
+      middle: `,"feed":${jsonText(feed)}},"tocsin":`,
+      titles: new Map(),
+    };
+    runs.set(ctx, run);
+  }
+  return run;
+}
+
+function titleOf(run: EcsRun, title: string): string {
+  let text = run.titles.get(title);
+  if (text === undefined) {
+    text = plainText(title, 500);
+    if (run.titles.size >= titleCacheMax) run.titles.clear();
+    run.titles.set(title, text);
+  }
+  return text;
+}
+
+/** The two parts of a document that differ from value to value, or null when ECS cannot carry the item. */
+function ecsParts(item: ExportItem, run: EcsRun): { indicator: Record<string, Json>; tocsin: Record<string, Json> } | null {
   const ind = indicatorFields(item);
   if (!ind) return null;
   const confidence = confidenceOf(item);
-  const title = firstTitle(item, 500);
+  const first = item.sources[0];
+  const title = first ? titleOf(run, first.title) : '';
   const reference = safeHubUrl(item.url);
   const indicator: Record<string, Json> = {
     type: ind.type,
@@ -60,7 +107,7 @@ export function ecsDocument(item: ExportItem, ctx: ExportContext): Record<string
     ...ind.fields,
     confidence: confidenceWord(confidence),
     marking: { tlp: item.tlp.toUpperCase(), tlp_version: '2.0' },
-    provider: plainText(ctx.hubName, 200),
+    provider: run.provider,
     sightings: Math.max(0, Math.trunc(Number(item.sightings) || 0)),
   };
   const firstSeen = isoOrNull(item.firstSeen);
@@ -69,24 +116,34 @@ export function ecsDocument(item: ExportItem, ctx: ExportContext): Record<string
   if (lastSeen) indicator.last_seen = lastSeen;
   if (title) indicator.description = title;
   if (reference) indicator.reference = reference;
-  const hubUrl = safeHubUrl(ctx.hubUrl);
-  return {
-    // The fetch time: Elastic's indicator match rules look back over the indicator index by
-    // @timestamp, so an old value that is still listed must look current.
-    '@timestamp': isoOrNull(ctx.generatedAt) ?? new Date().toISOString(),
-    event: { kind: 'enrichment', category: ['threat'], type: ['indicator'] },
-    threat: {
-      indicator,
-      feed: { name: plainText(ctx.exportName, 200), ...(hubUrl ? { reference: hubUrl } : {}) },
-    },
-    // Custom fields (ECS leaves vendor scales to them): the exact confidence, expiry and sources.
-    tocsin: {
-      id: Math.trunc(item.id),
-      confidence,
-      valid_until: isoOrNull(item.validUntil),
-      sources: item.sources.slice(0, 20).map((s) => ({ kind: s.kind, title: plainText(s.title, 500) })),
-    },
+  // Custom fields (ECS leaves vendor scales to them): the exact confidence, expiry and sources.
+  const tocsin: Record<string, Json> = {
+    id: Math.trunc(item.id),
+    confidence,
+    valid_until: isoOrNull(item.validUntil),
+    sources: item.sources.slice(0, 20).map((s) => ({ kind: s.kind, title: titleOf(run, s.title) })),
   };
+  return { indicator, tocsin };
+}
+
+/** The ECS document of one item, or null when ECS cannot carry it. */
+export function ecsDocument(item: ExportItem, ctx: ExportContext): Record<string, Json> | null {
+  const run = runOf(ctx);
+  const parts = ecsParts(item, run);
+  if (!parts) return null;
+  return {
+    '@timestamp': run.timestamp,
+    event: { kind: 'enrichment', category: ['threat'], type: ['indicator'] },
+    threat: { indicator: parts.indicator, feed: run.feed },
+    tocsin: parts.tocsin,
+  };
+}
+
+/** jsonText(ecsDocument(item, ctx)), with the parts every line shares written once a run. */
+export function ecsLine(item: ExportItem, ctx: ExportContext): string | null {
+  const run = runOf(ctx);
+  const parts = ecsParts(item, run);
+  return parts ? `${run.head}${jsonText(parts.indicator)}${run.middle}${jsonText(parts.tocsin)}}` : null;
 }
 
 const types: readonly IndicatorType[] = ['ipv4', 'ipv6', 'cidr', 'domain', 'url', 'email', 'md5', 'sha1', 'sha256'];
@@ -101,8 +158,8 @@ export const ecsNdjson: FormatWriter = {
   header: () => '',
   line(item, ctx) {
     if (!types.includes(item.type) || !isCanonical(item)) return null;
-    const doc = ecsDocument(item, ctx);
-    return doc ? `${jsonText(doc)}\n` : null;
+    const line = ecsLine(item, ctx);
+    return line === null ? null : `${line}\n`;
   },
   footer: () => '',
 };

@@ -30,6 +30,7 @@ function edlWriter(spec: { id: string; label: string; types: readonly IndicatorT
     fileExtension: 'txt',
     types: spec.types,
     supports: (type) => spec.types.includes(type),
+    valuesOnly: true,
     header: () => '',
     line(item, ctx) {
       if (!spec.types.includes(item.type) || !isCanonical(item)) return null;

@@ -11,6 +11,7 @@ export const hosts: FormatWriter = {
   fileExtension: 'txt',
   types: ['domain'],
   supports: (type) => type === 'domain',
+  valuesOnly: true,
   header(ctx) {
     return [
       `# ${asciiText(ctx.hubName, 100)}: ${asciiText(ctx.exportName, 100)} (hosts file)`,

@@ -69,6 +69,7 @@ export const rpz: FormatWriter = {
   fileExtension: 'zone',
   types,
   supports: (type) => types.includes(type),
+  valuesOnly: true,
   header(ctx) {
     const ttl = ttlOf(ctx);
     if (!Number.isInteger(ctx.serial) || ctx.serial < 0 || ctx.serial > 0xffffffff) throw new Error(`RPZ serial ${ctx.serial} is not an unsigned 32-bit number`);

@@ -2,7 +2,7 @@
 // domains on the DNS query and the TLS SNI, URLs on the HTTP host and URI. Every quoted
 // string is escaped so no title or value can end an option or the rule early; sids come from
 // the observable id, so a value keeps its sid across exports and suricata-update sees updates.
-import { parseCidr, parseIp } from '../../stix/ip.js';
+import { isCanonicalIpv4, parseCidr, parseIp } from '../../stix/ip.js';
 import { indicatorTypeLabels, type IndicatorType } from '../../stix/observables.js';
 import { isListableDomain } from './edl.js';
 import { confidenceOf, firstTitle, isCanonical, plainText, safeHubUrl, tlpLabel } from './text.js';
@@ -87,11 +87,30 @@ export function contentString(s: string): string {
 }
 
 function ipOnly(value: string): string | null {
+  if (isCanonicalIpv4(value)) return value;
   if (value.includes('/')) {
     const net = parseCidr(value);
     return net && net.prefix > 0 ? value : null;
   }
   return parseIp(value) ? value : null;
+}
+
+// msg texts already made in one export run: a feed's million values share a handful of them.
+const msgs = new WeakMap<ExportContext, Map<string, string>>();
+const msgCacheMax = 10_000;
+
+function msgOf(item: ExportItem, ctx: ExportContext): string {
+  let cache = msgs.get(ctx);
+  if (!cache) msgs.set(ctx, (cache = new Map()));
+  const key = `${item.tlp}\u0000${item.type}\u0000${item.sources[0]?.title ?? ''}`;
+  let msg = cache.get(key);
+  if (msg === undefined) {
+    const title = firstTitle(item, 120);
+    msg = escapeQuoted(plainText(`${ctx.hubName} ${tlpLabel(item.tlp)} ${indicatorTypeLabels[item.type]}${title ? ` - ${title}` : ''}`, 200));
+    if (cache.size >= msgCacheMax) cache.clear();
+    cache.set(key, msg);
+  }
+  return msg;
 }
 
 interface RuleSpec {
@@ -162,8 +181,7 @@ export const suricata: FormatWriter = {
     if (!sidRangeValid(ctx) || !types.includes(item.type) || !Number.isSafeInteger(item.id) || item.id < 0 || !isCanonical(item)) return null;
     const specs = rulesFor(item);
     if (!specs || specs.length > sidsPerValue) return null;
-    const title = firstTitle(item, 120);
-    const msg = escapeQuoted(plainText(`${ctx.hubName} ${tlpLabel(item.tlp)} ${indicatorTypeLabels[item.type]}${title ? ` - ${title}` : ''}`, 200));
+    const msg = msgOf(item, ctx);
     const hubPage = safeHubUrl(item.url);
     const meta = [
       ...(hubPage ? [`reference:url,${hubPage.replace(/^https?:\/\//, '')}`] : []),

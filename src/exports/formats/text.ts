@@ -1,6 +1,7 @@
 // Text that goes into export files: titles and names made one plain line (no line breaks,
 // control or bidirectional characters), TLP and confidence as tools spell them, and the
 // checks every writer makes before it trusts a value to its syntax.
+import { isCanonicalIpv4 } from '../../stix/ip.js';
 import { normaliseObservable } from '../../stix/observables.js';
 import type { Tlp } from '../../stix/tlp.js';
 import type { ExportItem } from './types.js';
@@ -42,7 +43,10 @@ export function firstTitle(item: ExportItem, max = 120): string {
  * so anything else is a bug upstream; writers refuse it rather than trust it to their syntax.
  */
 export function isCanonical(item: ExportItem): boolean {
-  return typeof item.value === 'string' && normaliseObservable(item.type, item.value) === item.value;
+  if (typeof item.value !== 'string') return false;
+  // The common case without parsing and printing the address again (the same answer).
+  if (item.type === 'ipv4') return isCanonicalIpv4(item.value);
+  return normaliseObservable(item.type, item.value) === item.value;
 }
 
 // RFC 3986 characters only, and none that a rule, a CSV cell or a tab-separated field treats specially.
@@ -53,9 +57,15 @@ export function safeHubUrl(url: string): string | null {
   return url.length <= 2048 && safeUrl.test(url) && !url.includes(';') ? url : null;
 }
 
+const storedIso = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 /** An ISO 8601 timestamp as `YYYY-MM-DDTHH:mm:ss.sssZ`, or null when it is not one. */
 export function isoOrNull(value: string | null | undefined): string | null {
-  if (!value || !/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
+  if (!value) return null;
+  // What the store holds (toISOString's own output) needs no parsing and printing again; days
+  // after the 28th go the long way, which moves 30 February to March as before.
+  if (storedIso.test(value) && value.slice(8, 10) <= '28') return value;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
   const t = Date.parse(value);
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }

@@ -56,6 +56,11 @@ export interface FormatWriter {
   readonly types: readonly IndicatorType[];
   /** table formats: the columns an export may choose */
   readonly columns?: readonly string[];
+  /**
+   * The writer reads only the item's id, type and value (lists, zones, hosts files). The
+   * exporter then skips reading sources, sightings, TLP and confidence: half the cost of a list.
+   */
+  readonly valuesOnly?: boolean;
   supports(type: IndicatorType): boolean;
   header(ctx: ExportContext): string;
   line(item: ExportItem, ctx: ExportContext): string | null;

@@ -2,7 +2,9 @@
 // (host bits cleared; /32 and /128 are addresses), IP:port and [IPv6]:port (the address),
 // domains (lower case, IDNA), URLs (also defanged, or without a scheme), email, MD5/SHA-1/
 // SHA-256 (lower case), CVE. Each check is a linear scan; the common dotted quad has a fast path.
-import { formatCidr, formatIp, networkOf, parseCidr, parseIpv4, parseIpv6 } from '../../stix/ip.js';
+import { formatCidr, formatIp, isCanonicalIpv4, networkOf, parseCidr, parseIpv4, parseIpv6 } from '../../stix/ip.js';
+
+export { isCanonicalIpv4 };
 import { normaliseHostname, normaliseObservable, normaliseUrl, type IndicatorType } from '../../stix/observables.js';
 import { refang } from '../../stix/text.js';
 
@@ -37,30 +39,6 @@ const ipRangeShape = /^(?:[\d.]+|[0-9a-f.]*:[0-9a-f:.]*)\/[-+\d]*$/i;
 const ok = (type: IndicatorType, value: string, note?: string): Classified => (note ? { ok: true, type, value, note } : { ok: true, type, value });
 const bad = (kind: 'invalid-value' | 'unrecognised' | 'wrong-type', reason: string): Classified => ({ ok: false, kind, reason });
 
-/** True when `s` is a dotted quad in canonical form (no leading zeros, each part ≤ 255). */
-export function isCanonicalIpv4(s: string): boolean {
-  const n = s.length;
-  if (n < 7 || n > 15) return false;
-  let parts = 0;
-  let digits = 0;
-  let value = 0;
-  let first = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? s.charCodeAt(i) : 46;
-    if (c === 46) {
-      if (digits === 0 || (digits > 1 && first === 48) || value > 255) return false;
-      parts += 1;
-      digits = 0;
-      value = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (digits === 0) first = c;
-      digits += 1;
-      if (digits > 3) return false;
-      value = value * 10 + (c - 48);
-    } else return false;
-  }
-  return parts === 4;
-}
 
 function isHex(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
