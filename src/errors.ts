@@ -87,6 +87,7 @@ export const errorCatalogue = {
 
   // Federation
   PEER_NAME_TAKEN: { status: 409, message: 'A peer hub named "{name}" already exists.' },
+  PEER_TOKEN_TAKEN: { status: 409, message: 'That token already speaks for the peer hub "{name}"; give each peer its own.' },
   PEER_BUSY: { status: 409, message: 'The peer hub {name} is being synchronised right now; try again in a moment.' },
   PEER_DISABLED: { status: 409, message: 'The peer hub {name} is disabled; enable it first.' },
   PEER_RUN_FAILED: { status: 502, message: 'The {what} with the peer hub failed: {detail}' },

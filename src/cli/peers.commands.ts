@@ -63,6 +63,8 @@ interface PeerOptions {
   interval?: string;
   sameCommunity?: boolean;
   enabled?: boolean;
+  /** the API token id the peer calls this hub with; '' unlinks */
+  inboundToken?: string;
 }
 
 /** The credential options: --token (bearer), --username with --password (basic), --no-auth; --secret-file for either secret. */
@@ -92,6 +94,7 @@ function settingsFrom(o: PeerOptions): PeerPatch {
   if (interval !== undefined) patch.intervalSeconds = interval;
   if (o.sameCommunity !== undefined) patch.sameCommunity = o.sameCommunity;
   if (o.enabled !== undefined) patch.enabled = o.enabled;
+  if (o.inboundToken !== undefined) patch.inboundTokenId = o.inboundToken === '' ? null : o.inboundToken;
   return patch;
 }
 
@@ -109,6 +112,7 @@ function withSettings(cmd: Command): Command {
     .option('--push-to <id>', "the peer's collection id to push to")
     .option('--interval <seconds>', 'seconds between pulls')
     .option('--same-community', 'the peer is in the same community: TLP:GREEN may go to it')
+    .option('--inbound-token <id>', 'the id (tk…) of the API token the peer calls this hub with: it then reads only what may leave to the peer ("" to unlink)')
     .option('--json', 'print JSON');
 }
 
@@ -125,6 +129,7 @@ function peerRows(p: Peer): string[][] {
     ['lands in', p.localCollection],
     ['push to', p.pushCollection ?? '-'],
     ['may leave', p.egress.map((t) => `TLP:${t.toUpperCase()}`).join(', ') || '-'],
+    ['its token here', p.inboundTokenId ?? '-'],
     ['interval', `${p.intervalSeconds} s`],
     ['enabled', p.enabled ? 'yes' : 'no'],
     ['health', `${h.status}${h.consecutiveFailures ? ` (${h.consecutiveFailures} failure(s) in a row)` : ''}`],

@@ -164,3 +164,13 @@ function normalise(row: PeerRow): PeerRow {
     enabled: Number(row.enabled),
   };
 }
+
+/** The peer hub an API token speaks for, if any. */
+export async function findPeerByInboundToken(db: Kysely<Database>, tokenId: string): Promise<Pick<PeerRow, 'id' | 'name' | 'same_community'> | undefined> {
+  return db.selectFrom('peers').select(['id', 'name', 'same_community']).where('inbound_token_id', '=', tokenId).executeTakeFirst();
+}
+
+/** What a token may do, to check it before a peer hub is given it. */
+export async function findTokenScopes(db: Kysely<Database>, tokenId: string): Promise<{ scopes: string; revoked_at: string | null } | undefined> {
+  return db.selectFrom('api_tokens').select(['scopes', 'revoked_at']).where('id', '=', tokenId).executeTakeFirst();
+}

@@ -24,6 +24,14 @@ const writable = {
   intervalSeconds: Type.Optional(Type.Integer({ minimum: intervalBounds.min, maximum: intervalBounds.max, description: `seconds between pulls (default ${intervalBounds.default})` })),
   sameCommunity: Type.Optional(Type.Boolean({ description: 'the peer is part of the same community: TLP:GREEN shared with all members may go to it. CLEAR always may; AMBER and RED never.' })),
   enabled: Type.Optional(Type.Boolean()),
+  inboundTokenId: Type.Optional(
+    Nullable(
+      Type.String({
+        maxLength: 100,
+        description: "the API token (its id, tk…, as listed under tokens) the peer hub uses to pull from or post to this hub: reads with it are limited to what may leave to the peer (the push rule), and what it posts is recorded as the peer's. null: none",
+      }),
+    ),
+  ),
 };
 
 export const PeerCreateSchema = Type.Object(writable, { additionalProperties: false });
@@ -42,6 +50,7 @@ export const PeerPatchSchema = Type.Object(
     intervalSeconds: writable.intervalSeconds,
     sameCommunity: writable.sameCommunity,
     enabled: writable.enabled,
+    inboundTokenId: writable.inboundTokenId,
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -74,6 +83,7 @@ export const PeerSchema = Type.Object(
     pushCollection: Nullable(Type.String()),
     intervalSeconds: Type.Integer(),
     sameCommunity: Type.Boolean(),
+    inboundTokenId: Nullable(Type.String({ description: "the peer hub's own token here, when it has one" })),
     enabled: Type.Boolean(),
     egress: Type.Array(StringEnum(tlpLevels), { description: 'the TLP levels that may leave to this peer' }),
     pullCursors: Type.Array(

@@ -7,11 +7,12 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { requireOperator, type Actor } from '../orgs/actor.js';
+import { credentialsChanged } from '../orgs/credential-cache.js';
 import { nameKey } from '../orgs/organisations.service.js';
 import { checkOutboundUrl, describeUrl, systemResolver, type Resolver } from '../push/ssrf.js';
 import { constraintViolation } from '../store/constraints.js';
 import type { Database, PeerRow } from '../store/schema.js';
-import { deletePeerRow, findPeerById, findPeerByNameKey, insertPeer, lastDateAdded, listPeerRows, listPullCursors, prunePullCursors, updatePeerRow, type PeerRowUpdate } from './peers.repository.js';
+import { deletePeerRow, findPeerById, findPeerByInboundToken, findPeerByNameKey, findTokenScopes, insertPeer, lastDateAdded, listPeerRows, listPullCursors, prunePullCursors, updatePeerRow, type PeerRowUpdate } from './peers.repository.js';
 import { toPeer, type Peer } from './peers.view.js';
 import { clientFor, runPeerNow, type RunOutcome, type RunPlan } from './runner.js';
 import { clean, isCollectionId, type RemoteCollection } from './taxii-client.js';
@@ -43,6 +44,8 @@ export interface PeerInput {
   intervalSeconds?: number | undefined;
   sameCommunity?: boolean | undefined;
   enabled?: boolean | undefined;
+  /** the API token the peer hub calls this hub with; null: none */
+  inboundTokenId?: string | null | undefined;
 }
 
 export type PeerPatch = Partial<PeerInput>;
@@ -113,6 +116,7 @@ export async function createPeer(ctx: AppContext, actor: Actor, input: PeerInput
         interval_seconds: fields.intervalSeconds,
         same_community: input.sameCommunity ? 1 : 0,
         enabled: input.enabled === false ? 0 : 1,
+        inbound_token_id: await checkInboundToken(trx, input.inboundTokenId ?? null, null),
         // Pushes start with what is added from now on; the peer can pull the history.
         push_cursor: await lastDateAdded(trx),
         objects_pushed: 0,
@@ -137,6 +141,8 @@ export async function createPeer(ctx: AppContext, actor: Actor, input: PeerInput
       if (constraintViolation(err) === 'unique') throw new AppError('PEER_NAME_TAKEN', { name: fields.name });
       throw err;
     });
+  // A token now speaking for a peer reads less: no process may keep its old view cached.
+  if (created.inboundTokenId) await credentialsChanged(ctx);
   // The pump looks at the peer at once (first pull, new settings).
   await ctx.bus.publish({ kind: 'wake' });
   return created;
@@ -180,6 +186,7 @@ export async function updatePeer(ctx: AppContext, actor: Actor, id: string, patc
         interval_seconds: fields.intervalSeconds,
         same_community: patch.sameCommunity === undefined ? row.same_community : patch.sameCommunity ? 1 : 0,
         enabled: patch.enabled === undefined ? row.enabled : patch.enabled ? 1 : 0,
+        inbound_token_id: patch.inboundTokenId === undefined ? row.inbound_token_id : await checkInboundToken(trx, patch.inboundTokenId, id),
       };
       const changed = (Object.keys(next) as Array<keyof PeerRowUpdate>).filter((k) => next[k] !== row[k as keyof PeerRow] && k !== 'name_key');
       if (changed.length === 0) return view(ctx, row, trx);
@@ -211,18 +218,36 @@ export async function updatePeer(ctx: AppContext, actor: Actor, id: string, patc
       if (constraintViolation(err) === 'unique') throw new AppError('PEER_NAME_TAKEN', { name: fields.name });
       throw err;
     });
+  // The token's view follows the peer's link and community at once, in every process.
+  if (patch.inboundTokenId !== undefined || patch.sameCommunity !== undefined) await credentialsChanged(ctx);
   await ctx.bus.publish({ kind: 'wake' });
   return updated;
 }
 
 export async function deletePeer(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   requireOperator(actor, 'remove peer hubs');
-  await ctx.db.transaction().execute(async (trx) => {
+  const linked = await ctx.db.transaction().execute(async (trx) => {
     const row = await findOr404(trx, id);
     await deletePeerRow(trx, id);
     // Objects received from it stay, with their provenance (origin_peer_id keeps its id).
     await recordAudit(ctx, trx, actor, { action: 'peer.delete', orgId: null, targetType: 'peer', targetId: id, details: { name: row.name, destination: describeUrl(row.url) } });
+    return row.inbound_token_id !== null;
   });
+  if (linked) await credentialsChanged(ctx);
+}
+
+/**
+ * The token a peer hub calls this hub with: one that exists and works, of read and perhaps write
+ * scope (never admin: a peer manages nothing here), and not already another peer's.
+ */
+async function checkInboundToken(trx: Kysely<Database>, tokenId: string | null, peerId: string | null): Promise<string | null> {
+  if (tokenId === null) return null;
+  const token = await findTokenScopes(trx, tokenId);
+  if (!token || token.revoked_at !== null) throw new AppError('VALIDATION_FAILED', { detail: 'inboundTokenId: no such API token (or it is revoked)' });
+  if (token.scopes.split(',').includes('admin')) throw new AppError('VALIDATION_FAILED', { detail: "inboundTokenId: a peer hub's token must not have the admin scope (read, and write to post, are enough)" });
+  const other = await findPeerByInboundToken(trx, tokenId);
+  if (other && other.id !== peerId) throw new AppError('PEER_TOKEN_TAKEN', { name: other.name });
+  return tokenId;
 }
 
 /** Call the peer now (discovery, API root, collections) and say what works; nothing is stored. */

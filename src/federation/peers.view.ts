@@ -52,6 +52,8 @@ export interface Peer {
   intervalSeconds: number;
   sameCommunity: boolean;
   enabled: boolean;
+  /** the API token the peer hub calls this hub with (reads limited to its egress) */
+  inboundTokenId: string | null;
   /** the TLP levels that may leave to this peer */
   egress: Tlp[];
   pullCursors: PullCursor[];
@@ -108,6 +110,7 @@ export function toPeer(ctx: AppContext, row: PeerRow, cursors: readonly PeerPull
     intervalSeconds: row.interval_seconds,
     sameCommunity: row.same_community === 1,
     enabled: row.enabled === 1,
+    inboundTokenId: row.inbound_token_id,
     egress: row.direction === 'pull' ? [] : levelsLeavingTo(row.same_community === 1),
     pullCursors: cursors.map((c) => ({ collectionId: c.collection_id, addedAfter: c.added_after, inProgress: c.next !== null, objectsReceived: c.objects_received, updatedAt: c.updated_at })),
     pushedUpTo: row.direction === 'pull' || row.push_cursor <= 0 ? null : formatMicros(row.push_cursor),

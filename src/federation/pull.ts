@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { systemActor } from '../orgs/actor.js';
 import type { PeerRow } from '../store/schema.js';
 import { collectionsFor, type Collection } from '../taxii/collections.js';
-import { ingestObjects } from '../taxii/ingest.service.js';
+import { ingestObjects, peerOriginLabel } from '../taxii/ingest.service.js';
 import { listPullCursors, savePullCursor } from './peers.repository.js';
 import { PeerCallError, type TaxiiClient } from './taxii-client.js';
 
@@ -48,7 +48,7 @@ export async function localCollection(ctx: AppContext, kind: string): Promise<Co
 }
 
 export function peerLabel(peer: Pick<PeerRow, 'name'>): string {
-  return `Hub: ${peer.name}`;
+  return peerOriginLabel(peer.name);
 }
 
 export async function pullAll(p: PullContext): Promise<PullResult[]> {

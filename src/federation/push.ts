@@ -4,7 +4,7 @@
 // never an object that came from this very peer (no loops). The cursor moves past each
 // batch the peer accepted; objects the peer refuses are logged, not retried.
 import type { Kysely } from 'kysely';
-import { mayLeaveHub } from '../sharing/policy.js';
+import { mayLeaveHub, mayLeaveTo, type AudienceKind } from '../sharing/policy.js';
 import type { Database, PeerRow } from '../store/schema.js';
 import { isTlp, markingIdFor, tlp1MarkingIds, tlpFromMarkingRef, tlpLevels, type Tlp } from '../stix/tlp.js';
 import { LeaseLostError } from './pull.js';
@@ -56,9 +56,8 @@ export function levelsLeavingTo(sameCommunity: boolean): Tlp[] {
 export function mayPush(row: Pick<OutgoingRow, 'tlp' | 'audience_kind' | 'origin_peer_id' | 'data'>, peer: Pick<PeerRow, 'id' | 'same_community'>): boolean {
   if (row.origin_peer_id === peer.id) return false;
   const tlp = isTlp(row.tlp) ? row.tlp : null;
-  if (!tlp || !mayLeaveHub(tlp, peer.same_community === 1)) return false;
-  // GREEN is for the community: only what was shared with every member, not a group or named organisations.
-  if (tlp === 'green' && row.audience_kind !== 'members' && row.audience_kind !== 'public') return false;
+  // The one rule of what may leave to a peer (also what a peer's own token may read here).
+  if (!tlp || !mayLeaveTo({ id: peer.id, sameCommunity: peer.same_community === 1 }, { tlp, audienceKind: row.audience_kind as AudienceKind })) return false;
   const text = row.data.toLowerCase();
   return !forbiddenMarkings(peer.same_community === 1).some((id) => text.includes(id));
 }

@@ -22,6 +22,8 @@ export interface Actor {
   tokenId: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** the token speaks for a peer hub (peers.inbound_token_id): reads are limited to what may leave to it */
+  peer?: { id: string; name: string; sameCommunity: boolean } | undefined;
 }
 
 const allScopes: ReadonlySet<Scope> = new Set(scopes);

@@ -9,6 +9,8 @@ export interface CachedCredential {
   token: ApiTokenRow;
   user: UserRow;
   orgObserver: boolean;
+  /** the peer hub the token speaks for (peers.inbound_token_id), or null */
+  peer: { id: string; name: string; sameCommunity: boolean } | null;
   at: number;
 }
 

@@ -136,6 +136,7 @@ export async function resolveToken(ctx: AppContext, tokenId: string, secret: str
   const user = found.user;
   if (user.disabled_at) throw new AppError('AUTH_TOKEN_INVALID');
   const actor = actorForUser(user, found.orgObserver, info, 'token', row.id, new Set(row.scopes.split(',') as Scope[]));
+  if (found.peer) actor.peer = found.peer;
   await noteTokenUse(ctx, actor, row, now);
   return actor;
 }
@@ -147,7 +148,9 @@ async function loadCredential(ctx: AppContext, tokenId: string): Promise<CachedC
   const user = await findUserById(ctx.db, token.user_id);
   if (!user) return undefined;
   const org = user.org_id ? await ctx.db.selectFrom('organisations').select('observer').where('id', '=', user.org_id).executeTakeFirst() : undefined;
-  const entry = { token, user, orgObserver: org?.observer === 1 };
+  // A token a peer hub calls with reads only what may leave to that peer (sharing/policy.ts).
+  const peer = await ctx.db.selectFrom('peers').select(['id', 'name', 'same_community']).where('inbound_token_id', '=', token.id).executeTakeFirst();
+  const entry = { token, user, orgObserver: org?.observer === 1, peer: peer ? { id: peer.id, name: peer.name, sameCommunity: Number(peer.same_community) === 1 } : null };
   rememberCredential(ctx, entry);
   return { ...entry, at: Date.now() };
 }

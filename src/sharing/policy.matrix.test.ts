@@ -166,6 +166,28 @@ for (const dialect of dialects) {
               expect(viaSql.has(id)).toBe(oracle.visible(org, w));
               expect(isRecipient(reader, rule)).toBe(oracle.recipient(org, w));
             }
+            // The same organisation's token speaking for a peer hub: only what may leave to that
+            // hub (CLEAR; GREEN shared with all members when it is of the same community).
+            for (const sameCommunity of [false, true]) {
+              const peerReader = { ...reader, peer: { id: 'peer-matrix', sameCommunity } };
+              const peerSql = new Set(
+                (
+                  await db
+                    .selectFrom('warnings')
+                    .innerJoin('shares', 'shares.id', 'warnings.share_id')
+                    .select('warnings.id')
+                    .where(visibleTo(peerReader, 'shares'))
+                    .execute()
+                ).map((r) => r.id),
+              );
+              for (const { id, share_id } of shareIds) {
+                const w = sent.find((s) => s.id === id)!;
+                const mayLeave = w.tlp === 'clear' || (sameCommunity && w.tlp === 'green' && (w.audience === 'members' || w.audience === 'public'));
+                const expected = oracle.visible(org, w) && mayLeave;
+                expect(canRead(peerReader, rules.get(share_id)!), `peer (${sameCommunity ? 'same' : 'other'} community) of ${orgNames[org]} reading ${JSON.stringify(w)}`).toBe(expected);
+                expect(peerSql.has(id)).toBe(expected);
+              }
+            }
           }
 
           // The durable outbox: a mail is queued for a user exactly when their organisation is in the audience.

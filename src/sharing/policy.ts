@@ -19,6 +19,16 @@ export interface Reader {
   /** signed-in hub operator: reads what is shared with all members */
   isOperator: boolean;
   anonymous: boolean;
+  /**
+   * The credential speaks for a peer hub (its token is linked to the peer): on top of the rule
+   * above, only what may leave the hub to that peer — the rule of pushing to it.
+   */
+  peer?: PeerReader | undefined;
+}
+
+export interface PeerReader {
+  id: string;
+  sameCommunity: boolean;
 }
 
 /** The sharing envelope of an object. */
@@ -52,7 +62,18 @@ export function isRecipient(reader: Reader, share: ShareRule): boolean {
  * TLP:CLEAR may be disclosed to anyone; everything else only inside its audience.
  */
 export function canRead(reader: Reader, share: ShareRule): boolean {
+  if (reader.peer && !mayLeaveTo(reader.peer, share)) return false;
   return share.tlp === 'clear' || isRecipient(reader, share);
+}
+
+/**
+ * May this share leave the hub to a peer hub? CLEAR always; GREEN only to a peer of the same
+ * community and only when it was shared with every member (not a group or named organisations,
+ * whose community is smaller than the peer's); AMBER and RED never.
+ */
+export function mayLeaveTo(peer: PeerReader, share: Pick<ShareRule, 'tlp' | 'audienceKind'>): boolean {
+  if (!mayLeaveHub(share.tlp, peer.sameCommunity)) return false;
+  return share.tlp === 'clear' || share.audienceKind === 'members' || share.audienceKind === 'public';
 }
 
 /**
@@ -60,7 +81,8 @@ export function canRead(reader: Reader, share: ShareRule): boolean {
  * a query template (store/query-template.ts) that holds the filter keys its shape on this.
  */
 export function readerShape(reader: Reader): string {
-  return `${reader.anonymous ? 'anonymous' : 'member'}|${reader.isOperator ? 'operator' : 'user'}`;
+  const peer = reader.peer ? `|peer:${reader.peer.sameCommunity ? 'community' : 'outside'}` : '';
+  return `${reader.anonymous ? 'anonymous' : 'member'}|${reader.isOperator ? 'operator' : 'user'}${peer}`;
 }
 
 /**
@@ -68,6 +90,18 @@ export function readerShape(reader: Reader): string {
  * Use it in every query that returns shared objects or counts them.
  */
 export function visibleTo(reader: Reader, alias = 'shares') {
+  const rule = memberRule(reader, alias);
+  const peer = reader.peer;
+  if (!peer) return rule;
+  return (eb: ExpressionBuilder<any, any>): Expression<SqlBool> => {
+    const col = (c: string) => eb.ref(`${alias}.${c}`);
+    // mayLeaveTo, in SQL.
+    const leaves = peer.sameCommunity ? eb.or([eb(col('tlp'), '=', 'clear'), eb.and([eb(col('tlp'), '=', 'green'), eb(col('audience_kind'), 'in', ['members', 'public'])])]) : eb(col('tlp'), '=', 'clear');
+    return eb.and([leaves, rule(eb)]);
+  };
+}
+
+function memberRule(reader: Reader, alias: string) {
   return (eb: ExpressionBuilder<any, any>): Expression<SqlBool> => {
     const col = (c: string) => eb.ref(`${alias}.${c}`);
     const clear = eb(col('tlp'), '=', 'clear');
@@ -113,7 +147,7 @@ export function visibleTo(reader: Reader, alias = 'shares') {
 export async function readerFor(db: Kysely<Database>, actor: Actor | null): Promise<Reader> {
   if (!actor || (actor.kind === 'user' && !actor.userId)) return anonymousReader;
   const groupIds = actor.orgId ? await groupIdsOf(db, actor.orgId) : [];
-  return { orgId: actor.orgId, groupIds: new Set(groupIds), isOperator: actor.isOperator, anonymous: false };
+  return { orgId: actor.orgId, groupIds: new Set(groupIds), isOperator: actor.isOperator, anonymous: false, ...peerOf(actor) };
 }
 
 /**
@@ -124,7 +158,11 @@ export async function readerFor(db: Kysely<Database>, actor: Actor | null): Prom
  */
 export function sqlReaderFor(actor: Actor | null): Reader {
   if (!actor || (actor.kind === 'user' && !actor.userId)) return anonymousReader;
-  return { orgId: actor.orgId, groupIds: new Set(), isOperator: actor.isOperator, anonymous: false };
+  return { orgId: actor.orgId, groupIds: new Set(), isOperator: actor.isOperator, anonymous: false, ...peerOf(actor) };
+}
+
+function peerOf(actor: Actor): { peer?: PeerReader } {
+  return actor.peer ? { peer: { id: actor.peer.id, sameCommunity: actor.peer.sameCommunity } } : {};
 }
 
 export async function readerForOrg(db: Kysely<Database>, orgId: string): Promise<Reader> {

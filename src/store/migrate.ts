@@ -15,6 +15,7 @@ import * as m2026112212 from './migrations/2026112212-watchlists.js';
 import * as m2026120701 from './migrations/2026120701-exports.js';
 import * as m2026120702 from './migrations/2026120702-siem-connectors.js';
 import * as m2026120801 from './migrations/2026120801-reports.js';
+import * as m2026120901 from './migrations/2026120901-peer-inbound.js';
 
 const migrations: Record<string, Migration> = {
   '2026112201-initial': m2026112201,
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '2026120701-exports': m2026120701,
   '2026120702-siem-connectors': m2026120702,
   '2026120801-reports': m2026120801,
+  '2026120901-peer-inbound': m2026120901,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -376,6 +376,8 @@ export interface PeersTable {
   interval_seconds: number;
   same_community: number;
   enabled: number;
+  /** the API token the peer hub uses to call this hub (reads limited to what may leave to it), or null */
+  inbound_token_id: string | null;
   /** last local stix_versions.date_added (µs) a push handled */
   push_cursor: number;
   objects_pushed: number;

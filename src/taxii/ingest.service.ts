@@ -27,6 +27,11 @@ import { audienceOf, type Collection } from './collections.js';
 import { saveStatus, type StatusDetail, type StatusResource } from './status.repository.js';
 
 /** Where objects came from when not from a member: a peer hub. */
+/** How a peer hub is shown as the source of what came from it. */
+export function peerOriginLabel(peerName: string): string {
+  return `Hub: ${peerName}`;
+}
+
 export interface IngestOrigin {
   peerId: string;
   /** shown as the source: "Hub: State fusion centre" */

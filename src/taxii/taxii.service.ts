@@ -9,7 +9,7 @@ import { formatMicros, formatStixMicros } from '../stix/time.js';
 import { collectionsFor, findCollection, mayWrite, type Collection } from './collections.js';
 import { decodeCursor, encodeCursor, queryFingerprint } from './cursor.js';
 import { parseFilters, type Endpoint, type ObjectFilters } from './filters.js';
-import { ingestObjects } from './ingest.service.js';
+import { ingestObjects, peerOriginLabel } from './ingest.service.js';
 import { stixMediaType, taxiiMediaType } from './media.js';
 import { findStatus, type StatusResource } from './status.repository.js';
 import { deleteVersions, selectForDelete, selectPage, type PageRow } from './taxii.repository.js';
@@ -102,7 +102,10 @@ export async function postObjects(ctx: AppContext, actor: Actor, collectionId: s
   const collection = await findCollection(ctx.db, actor, collectionId);
   if (!collection.canWrite) throw new AppError('FORBIDDEN', { action: 'add objects to this collection' });
   const objects = envelopeObjects(body);
-  return ingestObjects(ctx, actor, { objects, collection });
+  // Posted by a peer hub with its own token: the peer's objects, as if pulled from it (so they
+  // are never pushed back to it, and only CLEAR and GREEN are taken).
+  const origin = actor.peer ? { peerId: actor.peer.id, label: peerOriginLabel(actor.peer.name) } : null;
+  return ingestObjects(ctx, actor, { objects, collection, origin });
 }
 
 export async function getStatus(ctx: AppContext, actor: Actor, id: string): Promise<StatusResource> {

@@ -31,6 +31,7 @@ export interface Peer {
   intervalSeconds: number;
   sameCommunity: boolean;
   enabled: boolean;
+  inboundTokenId: string | null;
   egress: string[];
   pullCursors: Array<{ collectionId: string; addedAfter: string | null; inProgress: boolean; objectsReceived: number; updatedAt: string }>;
   pushedUpTo: string | null;

@@ -27,6 +27,7 @@ export function PeerForm({ peer, onSaved, onCancel }: Props) {
   const [interval, setIntervalText] = useState(String(peer?.intervalSeconds ?? 300));
   const [sameCommunity, setSameCommunity] = useState(peer?.sameCommunity ?? false);
   const [enabled, setEnabled] = useState(peer?.enabled ?? true);
+  const [inboundToken, setInboundToken] = useState(peer?.inboundTokenId ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const pulls = direction !== 'push';
@@ -57,6 +58,7 @@ export function PeerForm({ peer, onSaved, onCancel }: Props) {
       intervalSeconds: seconds,
       sameCommunity,
       enabled,
+      inboundTokenId: inboundToken.trim() || null,
     };
     if (authKind === 'basic') body.username = username.trim();
     if (authKind !== 'none' && (secret || !keepsSecret)) body.secret = secret;
@@ -69,6 +71,7 @@ export function PeerForm({ peer, onSaved, onCancel }: Props) {
         setUrl('');
         setPull('');
         setPushTo('');
+        setInboundToken('');
       }
       onSaved(saved);
     } catch (e) {
@@ -137,6 +140,14 @@ export function PeerForm({ peer, onSaved, onCancel }: Props) {
         hint="TLP:GREEN shared with all members may go to this peer. Without it only TLP:CLEAR leaves; AMBER, AMBER+STRICT and RED never leave the hub."
         checked={sameCommunity}
         onChange={setSameCommunity}
+      />
+      <TextField
+        label="Its token here (optional)"
+        hint="The id (tk…) of the API token this peer calls our hub with, as the Tokens page lists it. That token then reads only what may leave to this peer, and what it posts is recorded as the peer’s."
+        spellCheck={false}
+        autoComplete="off"
+        value={inboundToken}
+        onChange={setInboundToken}
       />
       <CheckboxField label="Enabled" hint="Pull on schedule and push as objects are added." checked={enabled} onChange={setEnabled} />
       <Notice error={error} />
