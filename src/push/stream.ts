@@ -178,7 +178,8 @@ export class StreamHub {
           this.clients.delete(c);
           continue;
         }
-        const key = `${actor.orgId ?? ''}|${actor.isOperator}`;
+        // A peer hub's token reads less than its organisation: never the same reader.
+        const key = `${actor.orgId ?? ''}|${actor.isOperator}|${actor.peer ? `${actor.peer.id}:${actor.peer.sameCommunity}` : ''}`;
         let reader = readers.get(key);
         if (!reader) readers.set(key, (reader = readerFor(this.ctx.db, actor)));
         c.actor = actor;

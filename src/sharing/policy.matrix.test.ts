@@ -186,6 +186,8 @@ for (const dialect of dialects) {
                 const expected = oracle.visible(org, w) && mayLeave;
                 expect(canRead(peerReader, rules.get(share_id)!), `peer (${sameCommunity ? 'same' : 'other'} community) of ${orgNames[org]} reading ${JSON.stringify(w)}`).toBe(expected);
                 expect(peerSql.has(id)).toBe(expected);
+                // Pushed (streams) only what may leave too.
+                expect(isRecipient(peerReader, rules.get(share_id)!)).toBe(oracle.recipient(org, w) && mayLeave);
               }
             }
           }

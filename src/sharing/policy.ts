@@ -44,6 +44,8 @@ export const anonymousReader: Reader = { orgId: null, groupIds: new Set(), isOpe
 
 /** Is the reader inside the audience the producer chose (the producer's own org always is)? */
 export function isRecipient(reader: Reader, share: ShareRule): boolean {
+  // A peer hub's token is pushed only what may leave to the peer, as it reads.
+  if (reader.peer && !mayLeaveTo(reader.peer, share)) return false;
   if (reader.anonymous) return share.audienceKind === 'public';
   if (reader.orgId !== null && reader.orgId === share.producerOrgId) return true;
   switch (share.audienceKind) {
