@@ -16,12 +16,12 @@ import type { ShareRule } from '../sharing/policy.js';
 import { referenceShares } from '../sharing/reference-shares.js';
 import { checkShare, insertShare, type Share } from '../sharing/shares.js';
 import type { Database } from '../store/schema.js';
-import { warningExtensionId } from '../stix/report.js';
+import { warningExtensionDefinition, warningExtensionId } from '../stix/report.js';
 import { recordImportedReport } from '../warnings/imported.js';
 import { recordStixMentions } from '../intel/sources.js';
 import { afterBulkWrite } from '../store/statistics.js';
 import { formatStixMicros } from '../stix/time.js';
-import { mostRestrictive, tlpFromMarkingRef, type Tlp } from '../stix/tlp.js';
+import { markingDefinitionFor, mostRestrictive, tlp2ExtensionId, tlpFromMarkingRef, type Tlp } from '../stix/tlp.js';
 import { validateStixObject } from '../stix/validate.js';
 import { audienceOf, type Collection } from './collections.js';
 import { saveStatus, type StatusDetail, type StatusResource } from './status.repository.js';
@@ -67,10 +67,13 @@ export async function ingestObjects(ctx: AppContext, actor: Actor, input: Ingest
     }
     const object = checked.object;
     const id = String(object.id);
-    // TLP marking definitions and the hub's own extension definition are reference objects.
-    if ((object.type === 'marking-definition' && tlpFromMarkingRef(id)) || id === warningExtensionId) {
-      known.push(object);
-      successes.push({ id, version: versionText(object), message: 'a well-known definition; kept once for everyone' });
+    // Definitions every hub knows (TLP markings, the TLP 2.0 and warning extensions) are
+    // reference objects: never a collection's own copy, and never the poster's version of them —
+    // a "TLP:CLEAR" marking whose text said otherwise must not replace the real one.
+    const wellKnown = wellKnownDefinition(object);
+    if (wellKnown) {
+      if (wellKnown !== 'known') known.push(wellKnown);
+      successes.push({ id, version: versionText(object), message: 'a well-known definition; the hub keeps its own copy for everyone' });
       continue;
     }
     accepted.push({ object, id, version: versionMicros(object, nowUs), tlp: tlpOf(object, input.collection.defaultTlp) });
@@ -169,6 +172,20 @@ export async function ingestObjects(ctx: AppContext, actor: Actor, input: Ingest
   await afterBulkWrite(ctx, written, ['stix_versions', 'observables', 'mentions']);
   await intelChanged(ctx);
   return status;
+}
+
+/** The hub's own copy of a definition every hub knows, 'known' for one it recognises but does not serve (TLP 1.0, the TLP 2.0 extension), or null. */
+function wellKnownDefinition(object: Record<string, unknown>): Record<string, unknown> | 'known' | null {
+  const id = String(object.id);
+  if (object.type === 'marking-definition') {
+    const tlp = tlpFromMarkingRef(id);
+    if (!tlp) return null;
+    const own = markingDefinitionFor(tlp);
+    return own.id === id ? { ...own } : 'known';
+  }
+  if (id === warningExtensionId) return { ...warningExtensionDefinition };
+  if (id === tlp2ExtensionId) return 'known';
+  return null;
 }
 
 /** The share rule for objects of this TLP posted into the collection, or why they cannot be. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../test/harness.js';
 import { createTaxiiWorld, envelope, indicator, root, taxii, type TaxiiWorld } from '../test/taxii.js';
 import { membersCollectionId, publicCollectionId } from './collections.js';
-import { markingIdFor } from '../stix/tlp.js';
+import { markingIdFor, tlp2ExtensionId } from '../stix/tlp.js';
 import { removeExpired } from '../push/retention.js';
 
 const dateAddedShape = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
@@ -123,6 +123,21 @@ for (const dialect of dialects) {
       // unmarked objects in the public collection are CLEAR: everyone reads them there
       const seen = await taxii(w.hub, w.tokenC, { url: `${objectsUrl(publicCollectionId)}?match[id]=${unmarked.id},${clear.id}` });
       expect(seen.json().objects.map((o: { id: string }) => o.id).sort()).toEqual([unmarked.id, clear.id].sort());
+    });
+
+    it("keeps the hub's own copy of well-known definitions, never the poster's, and no collection's copy", async () => {
+      const clearId = markingIdFor('clear');
+      // The real id, other words: a marking that would tell readers TLP:CLEAR means something else.
+      const forged = { type: 'marking-definition', spec_version: '2.1', id: clearId, created: '2030-01-01T00:00:00.000Z', name: 'TLP:RED', extensions: { [tlp2ExtensionId]: { extension_type: 'property-extension', tlp_2_0: 'red' } } };
+      const extension = { type: 'extension-definition', spec_version: '2.1', id: tlp2ExtensionId, created: '2022-07-27T00:00:00.000Z', modified: '2022-07-27T00:00:00.000Z', created_by_ref: 'identity--b3bca3c2-1f3d-4b54-b44f-dac42c3a8f01', name: 'TLP 2.0', schema: 'https://github.com/oasis-open/cti-stix-common-objects/tree/main/extension-definition-specifications/tlp-2.0', version: '1.0.0', extension_types: ['property-extension'] };
+      const res = await post(w.tokenA, membersCollectionId, [forged, extension]);
+      expect(res.json()).toMatchObject({ success_count: 2, failure_count: 0 });
+      for (const cid of [publicCollectionId, membersCollectionId]) {
+        const versions = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(cid)}?match[id]=${clearId}&match[version]=all` });
+        for (const o of (versions.json().objects ?? []) as Array<{ name: string; created: string }>) expect(o).toMatchObject({ name: 'TLP:CLEAR', created: '2022-10-01T00:00:00.000Z' });
+        const copy = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(cid)}?match[id]=${tlp2ExtensionId}` });
+        expect(copy.json().objects ?? []).toEqual([]);
+      }
     });
 
     it('shows each audience only what it may read: group AMBER to the group, inbox RED to the named organisation', async () => {
