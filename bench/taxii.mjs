@@ -6,6 +6,7 @@
 // `tocsin serve`) and on PostgreSQL. Writes the `## TAXII` section of docs/BENCHMARKS.md.
 //
 //   node bench/taxii.mjs [--objects 1000000] [--envelopes 5] [--sqlite-only | --postgres-only] [--no-write]
+//   BENCH_CPU_PROF=<dir> also writes the server's CPU profile there (node --cpu-prof).
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -133,7 +134,7 @@ async function floor({ dataDir, databaseUrl }) {
 async function startServer({ dataDir, databaseUrl }) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TOCSIN_')));
-  const argv = [path.join(root, 'bin/tocsin.js'), 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn'];
+  const argv = [...(process.env.BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), path.join(root, 'bin/tocsin.js'), 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn'];
   if (databaseUrl) argv.push('--database-url', databaseUrl);
   const child = spawn(process.execPath, argv, { cwd: root, env: { ...env, TOCSIN_TAXII_MAX_CONTENT_LENGTH: String(64 * 2 ** 20) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
