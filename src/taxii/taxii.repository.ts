@@ -56,8 +56,13 @@ export async function selectPage(db: Kysely<Database>, q: PageQuery): Promise<Pa
       return eb.or(ors);
     });
   }
-  const rows = await query.orderBy('v.date_added').limit(f.limit + 1).execute();
-  return rows.map((r) => ({ ...r, date_added: Number(r.date_added), version: Number(r.version) })) as PageRow[];
+  const rows = (await query.orderBy('v.date_added').limit(f.limit + 1).execute()) as PageRow[];
+  // In place (PostgreSQL returns bigints as text): a copy of each row costs a page a millisecond.
+  for (const r of rows) {
+    r.date_added = Number(r.date_added);
+    r.version = Number(r.version);
+  }
+  return rows;
 }
 
 /** The versions a DELETE would remove, with the share and warning they belong to. */
