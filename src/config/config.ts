@@ -48,6 +48,7 @@ export interface Config {
   exportSidBase: number;
   exportSidRange: number;
   exportCacheEnabled: boolean;
+  exportCacheMaxBytes: number;
   feedsEnabled: boolean;
   feedTimeoutMs: number;
   feedMaxBytes: number;
@@ -179,6 +180,7 @@ export function loadConfig(env: ConfigSource = readProcessEnv(), flags: Partial<
     exportSidBase: get('exportSidBase', parseInteger) ?? 9_000_000,
     exportSidRange: get('exportSidRange', parseInteger) ?? 100_000_000,
     exportCacheEnabled: get('exportCacheEnabled', parseBoolean) ?? true,
+    exportCacheMaxBytes: get('exportCacheMaxBytes', parseInteger) ?? 1_073_741_824,
     feedsEnabled: get('feedsEnabled', parseBoolean) ?? true,
     feedTimeoutMs: get('feedTimeoutMs', parseInteger) ?? 120_000,
     feedMaxBytes: get('feedMaxBytes', parseInteger) ?? 536_870_912,

@@ -70,6 +70,17 @@ describe('export body cache', () => {
     expect(await openCachedBody(dir, exportId, '"v1"', 'identity')).toBeNull();
   });
 
+  it('sends but does not keep a body larger than the limit', async () => {
+    const out = new PassThrough();
+    const read = text(out);
+    const tee = cachingTee(dir, exportId, '"big"', 'identity', () => counts, () => {}, 10);
+    await pipeline(Readable.from([Buffer.from('1.2.3.4\n'), Buffer.from('5.6.7.8\n')]), tee, out);
+    expect(await read).toBe('1.2.3.4\n5.6.7.8\n');
+    for (let i = 0; i < 50 && (await readdir(dir)).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await readdir(dir)).toEqual([]);
+    expect(await openCachedBody(dir, exportId, '"big"', 'identity')).toBeNull();
+  });
+
   it('still sends the body when the folder cannot be written', async () => {
     // A file where the folder should be: mkdir and every write fail.
     writeFileSync(dir, 'not a folder');

@@ -59,14 +59,16 @@ export async function openCachedBody(dir: string, exportId: string, etag: string
 /**
  * A pass-through that also writes what goes by to a temporary file, and keeps it as the body of
  * this ETag when the stream ends (with the counts `final()` gives then). A broken cache write
- * never breaks the response: the body still goes to the device, it is just not kept.
+ * never breaks the response: the body still goes to the device, it is just not kept. Nor is a
+ * body larger than `maxBytes`.
  */
-export function cachingTee(dir: string, exportId: string, etag: string, encoding: BodyEncoding, final: () => BodyCounts, onError: (err: unknown) => void): Transform {
+export function cachingTee(dir: string, exportId: string, etag: string, encoding: BodyEncoding, final: () => BodyCounts, onError: (err: unknown) => void, maxBytes = Number.POSITIVE_INFINITY): Transform {
   const name = baseName(exportId, etag, encoding);
   const temp = path.join(dir, `${name}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let file: WriteStream | null = null;
   let broken = false;
   let kept = false;
+  let written = 0;
   const fail = (err: unknown) => {
     if (!broken) onError(err);
     broken = true;
@@ -93,6 +95,13 @@ export function cachingTee(dir: string, exportId: string, etag: string, encoding
     transform(chunk: Buffer, _enc, done) {
       opened.then(() => {
         if (broken || !file) return done(null, chunk);
+        written += chunk.length;
+        if (written > maxBytes) {
+          // Too big to keep: this body is rendered for each fetch rather than fill the disk.
+          broken = true;
+          discard();
+          return done(null, chunk);
+        }
         // Waiting for the disk keeps memory flat (the file is written no faster than it can be).
         file.write(chunk, (err) => {
           if (err) fail(err);

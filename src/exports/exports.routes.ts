@@ -144,7 +144,7 @@ export const exportFetchRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
     source.on('end', () => void record(rendered.counts));
     const stages: NodeJS.ReadWriteStream[] = [];
     if (gzip) stages.push(createGzip());
-    if (cache) stages.push(cachingTee(cache, row.id, rendered.etag, encoding, () => rendered.counts, (err) => request.log.warn({ err, exportId: row.id }, 'could not keep the export body')));
+    if (cache) stages.push(cachingTee(cache, row.id, rendered.etag, encoding, () => rendered.counts, (err) => request.log.warn({ err, exportId: row.id }, 'could not keep the export body'), ctx.config.exportCacheMaxBytes));
     if (stages.length === 0) return reply.send(source);
     // pipeline, not pipe: a failure reading the store must end the response, not hang it.
     const body = pipeline([source, ...stages], (err) => {
