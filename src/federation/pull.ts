@@ -93,7 +93,7 @@ async function pullCollection(p: PullContext, target: Collection, collectionId: 
     result.pages += 1;
     result.received += page.objects.length;
     if (page.objects.length) {
-      const status = await ingestObjects(ctx, systemActor(), { objects: page.objects, collection: target, origin: { peerId: peer.id, label: peerLabel(peer) } });
+      const status = await ingestObjects(ctx, systemActor(), { objects: page.objects, collection: target, origin: { peerId: peer.id, label: peerLabel(peer) }, keepStatus: false });
       for (const s of status.successes ?? []) {
         if (!s.message) result.added += 1;
         else result.alreadyHad += 1;

@@ -61,7 +61,7 @@ export async function importBundle(ctx: AppContext, actor: Actor, input: ImportI
     if (batch.length === 0) return;
     const objects = batch;
     batch = [];
-    const status = await ingestObjects(ctx, actor, { objects, collection: input.collection });
+    const status = await ingestObjects(ctx, actor, { objects, collection: input.collection, keepStatus: false });
     progress.successes += status.success_count;
     for (const f of status.failures ?? []) fail(f);
     progress.batches += 1;

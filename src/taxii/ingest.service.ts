@@ -42,6 +42,12 @@ export interface IngestInput {
   objects: readonly unknown[];
   collection: Collection;
   origin?: IngestOrigin | null;
+  /**
+   * Keep the status resource (default). A bundle import or a pull, whose caller keeps its own
+   * record and which nobody will ask at /status/{id}/, turns it off: a million-object import
+   * would otherwise store a hundred status rows listing every object.
+   */
+  keepStatus?: boolean;
 }
 
 interface Accepted {
@@ -157,13 +163,14 @@ export async function ingestObjects(ctx: AppContext, actor: Actor, input: Ingest
       ...(successes.length ? { successes } : {}),
       ...(failures.length ? { failures } : {}),
     };
-    await saveStatus(trx, status, { orgId: actor.orgId, userId: actor.userId, tokenId: actor.tokenId }, requestTimestamp);
+    const kept = input.keepStatus !== false;
+    if (kept) await saveStatus(trx, status, { orgId: actor.orgId, userId: actor.userId, tokenId: actor.tokenId }, requestTimestamp);
     await recordAudit(ctx, trx, actor, {
       action: input.origin ? 'federation.pull' : 'taxii.post',
       orgId: actor.orgId,
       targetType: 'collection',
       targetId: input.collection.id,
-      details: { status: status.id, total: status.total_count, added: rows.length, failed: failures.length, ...(input.origin ? { peer: input.origin.peerId } : {}) },
+      details: { ...(kept ? { status: status.id } : {}), total: status.total_count, added: rows.length, failed: failures.length, ...(input.origin ? { peer: input.origin.peerId } : {}) },
     });
     return { status, eventIds, written: rows.length };
   });
