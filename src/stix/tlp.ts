@@ -6,6 +6,21 @@ export type Tlp = (typeof tlpLevels)[number];
 
 export const tlp2ExtensionId = 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d';
 
+/** The official TLP 2.0 extension definition (FIRST's, as published in cti-stix-common-objects). */
+export const tlp2ExtensionDefinition = Object.freeze({
+  type: 'extension-definition',
+  spec_version: '2.1',
+  id: tlp2ExtensionId,
+  created: '2022-10-01T00:00:00.000Z',
+  modified: '2022-10-01T00:00:00.000Z',
+  created_by_ref: 'identity--b3bca3c2-1f3d-4b54-b44f-dac42c3a8f01',
+  name: 'TLP 2.0',
+  description: 'This defines TLP 2.0 as a STIX extension',
+  schema: 'https://github.com/oasis-open/cti-stix-common-objects/tree/master/extension-definition-specifications/tlp-2.0',
+  version: '1.0.0',
+  extension_types: Object.freeze(['property-extension'] as const),
+});
+
 export type TlpMarkingDefinition = {
   readonly type: 'marking-definition';
   readonly spec_version: '2.1';

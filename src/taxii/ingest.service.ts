@@ -21,7 +21,7 @@ import { recordImportedReport } from '../warnings/imported.js';
 import { recordStixMentions } from '../intel/sources.js';
 import { afterBulkWrite } from '../store/statistics.js';
 import { formatStixMicros } from '../stix/time.js';
-import { markingDefinitionFor, mostRestrictive, tlp2ExtensionId, tlpFromMarkingRef, type Tlp } from '../stix/tlp.js';
+import { markingDefinitionFor, mostRestrictive, tlp2ExtensionDefinition, tlp2ExtensionId, tlpFromMarkingRef, type Tlp } from '../stix/tlp.js';
 import { validateStixObject } from '../stix/validate.js';
 import { audienceOf, type Collection } from './collections.js';
 import { saveStatus, type StatusDetail, type StatusResource } from './status.repository.js';
@@ -181,7 +181,7 @@ export async function ingestObjects(ctx: AppContext, actor: Actor, input: Ingest
   return status;
 }
 
-/** The hub's own copy of a definition every hub knows, 'known' for one it recognises but does not serve (TLP 1.0, the TLP 2.0 extension), or null. */
+/** The hub's own copy of a definition every hub knows, 'known' for one it recognises but does not serve (TLP 1.0 markings), or null. */
 function wellKnownDefinition(object: Record<string, unknown>): Record<string, unknown> | 'known' | null {
   const id = String(object.id);
   if (object.type === 'marking-definition') {
@@ -191,7 +191,7 @@ function wellKnownDefinition(object: Record<string, unknown>): Record<string, un
     return own.id === id ? { ...own } : 'known';
   }
   if (id === warningExtensionId) return { ...warningExtensionDefinition };
-  if (id === tlp2ExtensionId) return 'known';
+  if (id === tlp2ExtensionId) return { ...tlp2ExtensionDefinition, extension_types: [...tlp2ExtensionDefinition.extension_types] };
   return null;
 }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../test/harness.js';
 import { createTaxiiWorld, envelope, indicator, root, taxii, type TaxiiWorld } from '../test/taxii.js';
 import { membersCollectionId, publicCollectionId } from './collections.js';
-import { markingIdFor, tlp2ExtensionId } from '../stix/tlp.js';
+import { markingIdFor, tlp2ExtensionDefinition, tlp2ExtensionId } from '../stix/tlp.js';
 import { removeExpired } from '../push/retention.js';
 
 const dateAddedShape = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
@@ -135,8 +135,9 @@ for (const dialect of dialects) {
       for (const cid of [publicCollectionId, membersCollectionId]) {
         const versions = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(cid)}?match[id]=${clearId}&match[version]=all` });
         for (const o of (versions.json().objects ?? []) as Array<{ name: string; created: string }>) expect(o).toMatchObject({ name: 'TLP:CLEAR', created: '2022-10-01T00:00:00.000Z' });
-        const copy = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(cid)}?match[id]=${tlp2ExtensionId}` });
-        expect(copy.json().objects ?? []).toEqual([]);
+        // The extension definition as FIRST published it (description, created), not the poster's.
+        const copy = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(cid)}?match[id]=${tlp2ExtensionId}&match[version]=all` });
+        expect(copy.json().objects ?? []).toEqual(cid === publicCollectionId ? [tlp2ExtensionDefinition] : []);
       }
     });
 

@@ -66,7 +66,7 @@ describe.skipIf(!haveChromium)('peer hubs in the browser', () => {
     await form.getByLabel('Name', { exact: true }).fill('State hub');
     await form.getByLabel('Direction').selectOption('pull');
     await form.getByLabel('TAXII address').fill(`${peerBase}/taxii2/`);
-    await form.getByLabel('Token').fill(peer.tokenC);
+    await form.getByLabel('Token', { exact: true }).fill(peer.tokenC);
     await form.getByLabel('Collections to pull').fill(publicCollectionId);
     await form.getByRole('button', { name: 'Add peer hub' }).click();
     await page.getByText('State hub was added.').waitFor();
@@ -89,6 +89,6 @@ describe.skipIf(!haveChromium)('peer hubs in the browser', () => {
     await page.getByRole('button', { name: 'Change State hub' }).click();
     await page.getByText(/Stored \(…/).waitFor();
     expect(await page.content()).not.toContain(peer.tokenC);
-    expect(await page.getByLabel('Token').first().inputValue()).toBe('');
+    expect(await page.getByLabel('Token', { exact: true }).first().inputValue()).toBe('');
   });
 });
