@@ -16,6 +16,7 @@ import * as m2026120701 from './migrations/2026120701-exports.js';
 import * as m2026120702 from './migrations/2026120702-siem-connectors.js';
 import * as m2026120801 from './migrations/2026120801-reports.js';
 import * as m2026120901 from './migrations/2026120901-peer-inbound.js';
+import * as m2026121001 from './migrations/2026121001-share-rule-index.js';
 
 const migrations: Record<string, Migration> = {
   '2026112201-initial': m2026112201,
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '2026120702-siem-connectors': m2026120702,
   '2026120801-reports': m2026120801,
   '2026120901-peer-inbound': m2026120901,
+  '2026121001-share-rule-index': m2026121001,
 };
 
 class StaticProvider implements MigrationProvider {

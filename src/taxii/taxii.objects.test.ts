@@ -36,6 +36,17 @@ for (const dialect of dialects) {
       expect((await taxii(w.hub, w.tokenA, { url: `${root}/status/nope/` })).statusCode).toBe(404);
     });
 
+    it('serves objects exactly as posted, non-ASCII text included, with a Content-Length that counts bytes', async () => {
+      const object = { ...indicator(), name: 'Hôtel de Ville — phishing 東京 🚨', description: 'Guillemets « », a quote \\" and an emoji 🛡️' };
+      expect((await post(w.tokenA, membersCollectionId, [object])).json().success_count).toBe(1);
+      const res = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(membersCollectionId)}?match[id]=${object.id}` });
+      expect(res.statusCode).toBe(200);
+      expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length);
+      expect(res.json()).toEqual({ more: false, objects: [object] });
+      const one = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(membersCollectionId)}${object.id}/` });
+      expect(one.json().objects).toEqual([object]);
+    });
+
     it('keeps status resources for a week, then removes them in the housekeeping sweep', async () => {
       const status = (await post(w.tokenA, membersCollectionId, [indicator()])).json();
       const db = w.hub.app.ctx.db;

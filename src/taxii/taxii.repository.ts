@@ -11,7 +11,8 @@ export interface PageRow {
   id: string;
   version: number;
   spec_version: string;
-  data?: string;
+  /** the stored JSON: text, or its UTF-8 bytes when asked for `bytes` */
+  data?: string | Buffer;
 }
 
 export interface PageQuery {
@@ -23,6 +24,11 @@ export interface PageQuery {
   /** position from `next` */
   after: number | null;
   withData: boolean;
+  /**
+   * The JSON as UTF-8 bytes, not text (SQLite): a page that only goes on the wire is then never
+   * decoded into strings, joined and encoded again — most of what serving a page costs.
+   */
+  bytes?: boolean;
 }
 
 export async function selectPage(db: Kysely<Database>, q: PageQuery): Promise<PageRow[]> {
@@ -33,7 +39,7 @@ export async function selectPage(db: Kysely<Database>, q: PageQuery): Promise<Pa
     .select(['v.date_added', 'v.id', 'v.version', 'v.spec_version'])
     .where(inCollection(q.collection, 's'))
     .where(visibleTo(q.reader, 's'));
-  if (q.withData) query = query.select('v.data');
+  if (q.withData) query = q.bytes ? query.select(sql<Buffer>`cast(v.data as blob)`.as('data')) : query.select('v.data');
   if (q.objectId) query = query.where('v.id', '=', q.objectId);
   if (f.ids) query = query.where('v.id', 'in', f.ids);
   if (f.types) query = query.where('v.type', 'in', f.types);

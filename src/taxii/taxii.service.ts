@@ -18,7 +18,7 @@ import { recordAudit } from '../audit/audit.service.js';
 export const apiRootPath = '/taxii2/tocsin/';
 
 export interface TaxiiAnswer {
-  body: string;
+  body: string | Buffer;
   headers: Record<string, string>;
 }
 
@@ -61,10 +61,24 @@ type Query = Record<string, unknown>;
 
 /** GET …/objects/ and GET …/objects/{id}/ : an envelope. */
 export async function getObjects(ctx: AppContext, actor: Actor, collectionId: string, query: Query, objectId?: string): Promise<TaxiiAnswer> {
-  const page = await readPage(ctx, actor, collectionId, query, objectId ? 'object' : 'objects', objectId, true);
+  // On SQLite the stored JSON comes as bytes and goes out as bytes (PostgreSQL's driver has text anyway).
+  const bytes = ctx.dialect === 'sqlite';
+  const page = await readPage(ctx, actor, collectionId, query, objectId ? 'object' : 'objects', objectId, true, bytes);
   if (objectId && page.rows.length === 0 && !(await page.exists())) throw notFound('object');
-  return answer(page, page.rows.length ? `"objects":[${page.rows.map((r) => r.data).join(',')}]` : null);
+  if (!page.rows.length) return answer(page, null);
+  if (!bytes) return answer(page, `"objects":[${page.rows.map((r) => r.data).join(',')}]`);
+  const { body, headers } = answer(page, '"objects":[');
+  const parts: Buffer[] = [Buffer.from(body.slice(0, -1))];
+  for (let i = 0; i < page.rows.length; i++) {
+    if (i) parts.push(comma);
+    parts.push(page.rows[i]!.data as Buffer);
+  }
+  parts.push(closeObjects);
+  return { body: Buffer.concat(parts), headers };
 }
+
+const comma = Buffer.from(',');
+const closeObjects = Buffer.from(']}');
 
 export async function getManifest(ctx: AppContext, actor: Actor, collectionId: string, query: Query): Promise<TaxiiAnswer> {
   const page = await readPage(ctx, actor, collectionId, query, 'manifest', undefined, false);
@@ -138,13 +152,13 @@ interface Page {
   exists(): Promise<boolean>;
 }
 
-async function readPage(ctx: AppContext, actor: Actor, collectionId: string, query: Query, endpoint: Endpoint, objectId: string | undefined, withData: boolean): Promise<Page> {
+async function readPage(ctx: AppContext, actor: Actor, collectionId: string, query: Query, endpoint: Endpoint, objectId: string | undefined, withData: boolean, bytes = false): Promise<Page> {
   requireScope(actor, 'read');
   const filters = parseFilters(query, endpoint, ctx.config.taxiiPageSize);
   const [collection, reader] = await Promise.all([findCollection(ctx.db, actor, collectionId), readerFor(ctx.db, actor)]);
   const fingerprint = queryFingerprint([endpoint, collection.id, objectId ?? null, fingerprintOf(filters)]);
   const after = filters.next !== null ? decodeCursor(filters.next, fingerprint) : null;
-  const rows = await selectPage(ctx.db, { collection, reader, filters, objectId, after, withData });
+  const rows = await selectPage(ctx.db, { collection, reader, filters, objectId, after, withData, bytes });
   const more = rows.length > filters.limit;
   if (more) rows.length = filters.limit;
   const exists = async () => {
@@ -158,7 +172,7 @@ function fingerprintOf(f: ObjectFilters) {
   return { a: f.addedAfter, i: f.ids, t: f.types, v: f.versions, s: f.specVersions };
 }
 
-function answer(page: Page, list: string | null): TaxiiAnswer {
+function answer(page: Page, list: string | null): TaxiiAnswer & { body: string } {
   const headers: Record<string, string> = {};
   if (page.rows.length) {
     headers['x-taxii-date-added-first'] = formatMicros(page.rows[0]!.date_added);
