@@ -110,10 +110,10 @@ async function seed({ dataDir, databaseUrl }) {
 
 /**
  * The floor: the same rows, pages of 1,000 by date_added, JSON concatenated. No HTTP, no policy.
- * With `bytes` (SQLite, for information) the JSON is read as UTF-8 bytes and the pages are
+ * With `asBytes` (SQLite, for information) the JSON is read as UTF-8 bytes and the pages are
  * byte buffers, as the hub itself serves pages on SQLite.
  */
-async function floor({ dataDir, databaseUrl }, bytes = false) {
+async function floor({ dataDir, databaseUrl }, asBytes = false) {
   const { openStore } = await import('../dist/store/database.js');
   const store = await openStore({ databaseUrl, dataDir, pgPoolSize: 2 });
   try {
@@ -122,10 +122,10 @@ async function floor({ dataDir, databaseUrl }, bytes = false) {
     let bytes = 0;
     const start = performance.now();
     for (;;) {
-      const data = bytes ? sql`cast(data as blob)`.as('data') : 'data';
+      const data = asBytes ? sql`cast(data as blob)`.as('data') : 'data';
       const rows = await store.db.selectFrom('stix_versions').select(['date_added', data]).where('date_added', '>', after).orderBy('date_added').limit(pageSize).execute();
       if (rows.length === 0) break;
-      const body = bytes ? Buffer.concat([open, ...rows.flatMap((r, i) => (i ? [comma, r.data] : [r.data])), close]) : `{"more":true,"objects":[${rows.map((r) => r.data).join(',')}]}`;
+      const body = asBytes ? Buffer.concat([open, ...rows.flatMap((r, i) => (i ? [comma, r.data] : [r.data])), close]) : `{"more":true,"objects":[${rows.map((r) => r.data).join(',')}]}`;
       bytes += body.length;
       count += rows.length;
       after = Number(rows[rows.length - 1].date_added);

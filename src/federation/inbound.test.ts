@@ -68,6 +68,13 @@ for (const dialect of dialects) {
       expect(res.json()).toMatchObject({ success_count: 1, failure_count: 1 });
       const stored = await w.hub.app.ctx.db.selectFrom('stix_versions').select(['id', 'origin_peer_id']).where('id', 'in', [clear.id as string, amber.id as string]).execute();
       expect(stored).toEqual([{ id: clear.id, origin_peer_id: peerId }]);
+      // No loop by pulling either: the peer never reads back what it sent; everyone else does.
+      const ids = async (token: string, endpoint: 'objects' | 'manifest') =>
+        ((await taxii(w.hub, token, { url: `${root}/collections/${membersCollectionId}/${endpoint}/?match[id]=${String(clear.id)}` })).json().objects ?? []).map((o: { id: string }) => o.id);
+      for (const endpoint of ['objects', 'manifest'] as const) {
+        expect(await ids(w.tokenB, endpoint), endpoint).toEqual([clear.id]);
+        expect(await ids(w.tokenC, endpoint), endpoint).toEqual([]);
+      }
     });
 
     it('takes only a working token without the admin scope, one peer per token, and lets go when unlinked', async () => {

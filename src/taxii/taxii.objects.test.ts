@@ -37,13 +37,13 @@ for (const dialect of dialects) {
     });
 
     it('serves objects exactly as posted, non-ASCII text included, with a Content-Length that counts bytes', async () => {
-      const object = { ...indicator(), name: 'Hôtel de Ville — phishing 東京 🚨', description: 'Guillemets « », a quote \\" and an emoji 🛡️' };
+      const object: Record<string, unknown> = { ...indicator(), name: 'Hôtel de Ville — phishing 東京 🚨', description: 'Guillemets « », a quote \\" and an emoji 🛡️' };
       expect((await post(w.tokenA, membersCollectionId, [object])).json().success_count).toBe(1);
-      const res = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(membersCollectionId)}?match[id]=${object.id}` });
+      const res = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(membersCollectionId)}?match[id]=${String(object.id)}` });
       expect(res.statusCode).toBe(200);
       expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length);
       expect(res.json()).toEqual({ more: false, objects: [object] });
-      const one = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(membersCollectionId)}${object.id}/` });
+      const one = await taxii(w.hub, w.tokenB, { url: `${objectsUrl(membersCollectionId)}${String(object.id)}/` });
       expect(one.json().objects).toEqual([object]);
     });
 

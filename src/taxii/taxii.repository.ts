@@ -40,6 +40,9 @@ export async function selectPage(db: Kysely<Database>, q: PageQuery): Promise<Pa
     .where(inCollection(q.collection, 's'))
     .where(visibleTo(q.reader, 's'));
   if (q.withData) query = q.bytes ? query.select(sql<Buffer>`cast(v.data as blob)`.as('data')) : query.select('v.data');
+  // A peer hub never reads back what it sent us (no loop by pulling, as none by pushing).
+  const peer = q.reader.peer;
+  if (peer) query = query.where((eb) => eb.or([eb('v.origin_peer_id', 'is', null), eb('v.origin_peer_id', '!=', peer.id)]));
   if (q.objectId) query = query.where('v.id', '=', q.objectId);
   if (f.ids) query = query.where('v.id', 'in', f.ids);
   if (f.types) query = query.where('v.type', 'in', f.types);
