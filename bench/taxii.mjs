@@ -120,9 +120,9 @@ async function floor({ dataDir, databaseUrl }, asBytes = false) {
     let after = -1;
     let count = 0;
     let bytes = 0;
+    const data = asBytes ? sql`cast(data as blob)`.as('data') : 'data';
     const start = performance.now();
     for (;;) {
-      const data = asBytes ? sql`cast(data as blob)`.as('data') : 'data';
       const rows = await store.db.selectFrom('stix_versions').select(['date_added', data]).where('date_added', '>', after).orderBy('date_added').limit(pageSize).execute();
       if (rows.length === 0) break;
       const body = asBytes ? Buffer.concat([open, ...rows.flatMap((r, i) => (i ? [comma, r.data] : [r.data])), close]) : `{"more":true,"objects":[${rows.map((r) => r.data).join(',')}]}`;

@@ -67,14 +67,13 @@ export async function getObjects(ctx: AppContext, actor: Actor, collectionId: st
   if (objectId && page.rows.length === 0 && !(await page.exists())) throw notFound('object');
   if (!page.rows.length) return answer(page, null);
   if (!bytes) return answer(page, `"objects":[${page.rows.map((r) => r.data).join(',')}]`);
-  const { body, headers } = answer(page, '"objects":[');
-  const parts: Buffer[] = [Buffer.from(body.slice(0, -1))];
+  const parts: Buffer[] = [Buffer.from(`{${envelopeFields(page).join(',')},"objects":[`)];
   for (let i = 0; i < page.rows.length; i++) {
     if (i) parts.push(comma);
     parts.push(page.rows[i]!.data as Buffer);
   }
   parts.push(closeObjects);
-  return { body: Buffer.concat(parts), headers };
+  return { body: Buffer.concat(parts), headers: pageHeaders(page) };
 }
 
 const comma = Buffer.from(',');
@@ -172,14 +171,24 @@ function fingerprintOf(f: ObjectFilters) {
   return { a: f.addedAfter, i: f.ids, t: f.types, v: f.versions, s: f.specVersions };
 }
 
-function answer(page: Page, list: string | null): TaxiiAnswer & { body: string } {
+function answer(page: Page, list: string | null): TaxiiAnswer {
+  const fields = envelopeFields(page);
+  if (list) fields.push(list);
+  return { body: `{${fields.join(',')}}`, headers: pageHeaders(page) };
+}
+
+/** An envelope's `more` and `next`, as JSON members. */
+function envelopeFields(page: Page): string[] {
+  const fields = [`"more":${page.more}`];
+  if (page.next) fields.push(`"next":${JSON.stringify(page.next)}`);
+  return fields;
+}
+
+function pageHeaders(page: Page): Record<string, string> {
   const headers: Record<string, string> = {};
   if (page.rows.length) {
     headers['x-taxii-date-added-first'] = formatMicros(page.rows[0]!.date_added);
     headers['x-taxii-date-added-last'] = formatMicros(page.rows[page.rows.length - 1]!.date_added);
   }
-  const parts = [`"more":${page.more}`];
-  if (page.next) parts.push(`"next":${JSON.stringify(page.next)}`);
-  if (list) parts.push(list);
-  return { body: `{${parts.join(',')}}`, headers };
+  return headers;
 }
